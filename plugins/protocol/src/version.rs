@@ -1,0 +1,203 @@
+//! Protocol version and protocol hash, compared at Hello.
+//!
+//! The version is bumped by hand on deliberate wire changes. The hash catches the rest:
+//! it covers the channel table and the encoding of one exemplar of every message
+//! variant, so two builds whose message definitions differ refuse each other with a
+//! clear reason instead of misreading each other's bytes.
+
+use crate::action::{Action, Rejection};
+use crate::channel::CHANNELS;
+use crate::codec::encode_unbounded;
+use crate::ids::{ObjectId, PlayerId, Revision};
+use crate::kind::ObjectKind;
+use crate::message::{
+    AckOutcome, ClientWorldMessage, Hello, HostBulkMessage, HostWorldMessage, Refusal, Welcome,
+};
+use crate::placement::{Placement, PosMm, RackSlot};
+use crate::record::{CableEnd, Health, ObjectRecord, Properties};
+use std::sync::OnceLock;
+use xxhash_rust::xxh3::Xxh3;
+
+/// The wire protocol version.
+pub const PROTOCOL_VERSION: u16 = 1;
+
+/// Hash of the protocol definitions of this build.
+pub fn protocol_hash() -> u64 {
+    static HASH: OnceLock<u64> = OnceLock::new();
+    *HASH.get_or_init(compute_protocol_hash)
+}
+
+fn compute_protocol_hash() -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&PROTOCOL_VERSION.to_le_bytes());
+    for spec in &CHANNELS {
+        hasher.update(&[spec.channel.id(), spec.delivery as u8]);
+        hasher.update(&(spec.max_message_bytes as u64).to_le_bytes());
+    }
+    for exemplar in exemplar_encodings() {
+        hasher.update(&(exemplar.len() as u64).to_le_bytes());
+        hasher.update(&exemplar);
+    }
+    hasher.digest()
+}
+
+/// One encoding per message variant, built so that adding a variant forces a new
+/// exemplar (the matches below are exhaustive).
+fn exemplar_encodings() -> Vec<Vec<u8>> {
+    let id = ObjectId::new(1, 2);
+    let slot = RackSlot { rack: id, unit: 3 };
+    let actions = [
+        Action::PickUp { object: id },
+        Action::Drop {
+            object: id,
+            pos: PosMm::new(1, 2, 3),
+            yaw: 4,
+        },
+        Action::InstallInRack { object: id, slot },
+        Action::RemoveFromRack { object: id },
+    ];
+    let mut out = Vec::new();
+    for action in &actions {
+        match action {
+            Action::PickUp { .. }
+            | Action::Drop { .. }
+            | Action::InstallInRack { .. }
+            | Action::RemoveFromRack { .. } => out.push(encode_unbounded(action)),
+        }
+    }
+    let rejections = [
+        Rejection::UnknownObject(id),
+        Rejection::WrongKind(ObjectKind::Rack),
+        Rejection::HeldByOther(PlayerId(1)),
+        Rejection::NotHeld,
+        Rejection::HandFull,
+        Rejection::NotOnFloor,
+        Rejection::NotARack(id),
+        Rejection::RackNotStanding,
+        Rejection::OutsideRack {
+            first: 1,
+            height: 2,
+        },
+        Rejection::SlotOccupied(id),
+        Rejection::NotInRack,
+        Rejection::CablesAttached(id),
+        Rejection::ModulesInserted(id),
+        Rejection::OutOfBounds,
+    ];
+    for rejection in &rejections {
+        out.push(encode_unbounded(rejection));
+    }
+    for kind in ObjectKind::ALL {
+        out.push(encode_unbounded(&kind));
+    }
+    let record = ObjectRecord {
+        id,
+        kind: ObjectKind::Switch,
+        placement: Placement::InRack(slot),
+        powered: true,
+        health: Health {
+            broken: true,
+            time_to_break: 5,
+            eol_time: 6,
+            warning_cleared: true,
+        },
+        properties: Properties {
+            ip: Some([10, 0, 0, 1].into()),
+            customer: Some(7),
+            label: Some("x".into()),
+            app: Some(8),
+        },
+        cable: Some([
+            CableEnd::Port {
+                device: id,
+                port: 1,
+            },
+            CableEnd::Customer(2),
+        ]),
+    };
+    out.push(encode_unbounded(&record));
+    for placement in [
+        Placement::Held(PlayerId(1)),
+        Placement::InPort {
+            switch: id,
+            port: 1,
+        },
+        Placement::Floor {
+            pos: PosMm::new(1, 2, 3),
+            yaw: 9,
+        },
+    ] {
+        out.push(encode_unbounded(&placement));
+    }
+    let client = [
+        ClientWorldMessage::Hello(Hello {
+            protocol_version: 1,
+            protocol_hash: 2,
+            name: "n".into(),
+        }),
+        ClientWorldMessage::Action {
+            seq: 1,
+            action: actions[0].clone(),
+        },
+        ClientWorldMessage::Goodbye,
+    ];
+    for message in &client {
+        out.push(encode_unbounded(message));
+    }
+    let host = [
+        HostWorldMessage::Welcome(Welcome {
+            player: PlayerId(1),
+            revision: Revision(2),
+            tick_hz: 3,
+        }),
+        HostWorldMessage::Refused(Refusal::Full),
+        HostWorldMessage::Ack {
+            seq: 1,
+            outcome: AckOutcome::Accepted { revision_low: 2 },
+        },
+        HostWorldMessage::Ack {
+            seq: 1,
+            outcome: AckOutcome::Rejected(Rejection::NotHeld),
+        },
+        HostWorldMessage::Broadcast {
+            revision: Revision(1),
+            actor: PlayerId(2),
+            action: actions[0].clone(),
+        },
+    ];
+    for message in &host {
+        out.push(encode_unbounded(message));
+    }
+    for refusal in [
+        Refusal::VersionMismatch { host: 1, client: 2 },
+        Refusal::HashMismatch { host: 1, client: 2 },
+        Refusal::InvalidName,
+        Refusal::Full,
+        Refusal::ProtocolViolation("x".into()),
+    ] {
+        out.push(encode_unbounded(&refusal));
+    }
+    for bulk in [
+        HostBulkMessage::SnapshotBegin {
+            revision: Revision(1),
+            objects: 2,
+            bytes: 3,
+            digest: 4,
+        },
+        HostBulkMessage::SnapshotChunk(vec![1, 2]),
+    ] {
+        out.push(encode_unbounded(&bulk));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_is_stable_within_a_build() {
+        assert_eq!(protocol_hash(), compute_protocol_hash());
+        assert_ne!(protocol_hash(), 0);
+    }
+}
