@@ -88,6 +88,9 @@ pub enum Rejection {
     /// The rack itself is not standing on the floor.
     #[error("rack is not standing on the floor")]
     RackNotStanding,
+    /// A rack with devices in it cannot be picked up.
+    #[error("rack still holds {0}")]
+    RackNotEmpty(ObjectId),
     /// The slot range would leave the rack's 42 units.
     #[error("units {first}..{end} are outside the rack", end = .first + .height)]
     OutsideRack {

@@ -13,12 +13,13 @@ pub mod message;
 pub mod placement;
 pub mod record;
 pub mod sequence;
+pub mod snapshot;
 pub mod version;
 
 pub use action::{Action, Rejection};
 pub use channel::{CHANNELS, Channel, ChannelSpec, DEFAULT_BYTES_PER_TICK, Delivery, connection_config};
 pub use codec::{CodecError, decode, encode};
-pub use ids::{ObjectId, PlayerId, Revision};
+pub use ids::{MAX_NAMESPACE, ObjectId, PlayerId, Revision};
 pub use kind::{ObjectKind, RACK_UNITS};
 pub use message::{
     AckOutcome, ClientWorldMessage, Hello, HostBulkMessage, HostWorldMessage, MAX_PLAYER_NAME_BYTES,
@@ -26,5 +27,6 @@ pub use message::{
 };
 pub use placement::{Placement, PosMm, RackSlot};
 pub use record::{CableEnd, Health, MAX_LABEL_BYTES, ObjectRecord, Properties};
+pub use snapshot::{SnapshotBody, WorldBounds, WorldSettings};
 pub use sequence::{Seq16, SequencedDrop, SequencedReceiver, SequencedSender};
 pub use version::{PROTOCOL_VERSION, protocol_hash};

@@ -74,6 +74,7 @@ fn exemplar_encodings() -> Vec<Vec<u8>> {
         Rejection::NotOnFloor,
         Rejection::NotARack(id),
         Rejection::RackNotStanding,
+        Rejection::RackNotEmpty(id),
         Rejection::OutsideRack {
             first: 1,
             height: 2,

@@ -1,1 +1,12 @@
-//! racksync_replication
+//! racksync replication: the join handshake and snapshot on both sides, the frame's
+//! system sets, and the plumbing that hands live updates to authority and rollback.
+
+pub mod client;
+pub mod host;
+pub mod sets;
+pub mod snapshot;
+
+pub use client::{ClientReplicationPlugin, ClientSession, ClientSettings, JoinState, WorldUpdate, WorldUpdates};
+pub use host::{ActionInbox, HostReplicationPlugin, HostSettings, InboundAction, Sessions};
+pub use sets::RacksyncSystems;
+pub use snapshot::EncodedSnapshot;

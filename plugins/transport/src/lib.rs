@@ -1,1 +1,38 @@
-//! racksync_transport
+//! racksync's transports: how renet packets move between the host and its clients.
+//!
+//! Two transports drive the same `bevy_renet` endpoints ([`bevy_renet::RenetServer`]
+//! on the host, [`bevy_renet::RenetClient`] on clients):
+//!
+//! * **UDP** ([`udp_server`], [`udp_client`]): bevy_renet's netcode transport over real
+//!   sockets, currently in netcode's unsecure mode.
+//! * **Memory** ([`MemoryNetwork`]): an in-process datagram network for tests and
+//!   simulations, where one host App and any number of client Apps in the same process
+//!   exchange datagrams through seeded [`LinkConditions`] (latency, jitter, loss,
+//!   duplication, reordering). It never reads the wall clock, so Apps stepped with a
+//!   shared manual clock replay identically.
+//!
+//! Add [`ServerTransportPlugin`] to the host App and [`ClientTransportPlugin`] to client
+//! Apps, insert the renet endpoint ([`new_server`] / [`new_client`]) and the resource of
+//! the chosen transport; the other transport's systems stay idle.
+
+pub mod conditioner;
+pub mod error;
+pub mod link;
+pub mod memory;
+pub mod plugin;
+pub mod stats;
+pub mod udp;
+
+pub use conditioner::LinkConditioner;
+pub use error::TransportError;
+pub use link::{LinkConditions, LinkConditionsError};
+pub use memory::{
+    MemoryClientTransport, MemoryClientTransportPlugin, MemoryError, MemoryNetwork,
+    MemoryServerTransport, MemoryServerTransportPlugin, MemoryTransportSystems,
+};
+pub use plugin::{
+    ClientTransportPlugin, ServerTransportPlugin, new_client, new_client_with_budget, new_server,
+    new_server_with_budget,
+};
+pub use stats::{DuplexStats, LinkStats};
+pub use udp::{DEFAULT_PROTOCOL_ID, MAX_CLIENTS, udp_client, udp_server};

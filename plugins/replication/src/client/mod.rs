@@ -1,0 +1,40 @@
+//! The client side of replication: handshake, snapshot download, live updates.
+
+mod receive;
+mod session;
+
+pub use receive::{SnapshotDownload, receive_from_host, send_hello, watch_disconnect};
+pub use session::{
+    ClientSession, ClientSettings, JoinState, LoadProgress, WorldUpdate, WorldUpdates,
+};
+
+use crate::sets::{RacksyncSystems, configure_sets};
+use bevy_app::prelude::*;
+use bevy_ecs::prelude::*;
+use bevy_renet::RenetClient;
+use racksync_world::WorldObjects;
+
+/// Client replication: joins the host and keeps [`WorldUpdates`] filled.
+/// Needs a `RenetClient` resource, a client transport and [`ClientSettings`].
+#[derive(Default)]
+pub struct ClientReplicationPlugin;
+
+impl Plugin for ClientReplicationPlugin {
+    fn build(&self, app: &mut App) {
+        configure_sets(app);
+        app.world_mut().init_world_resources();
+        app.init_resource::<ClientSession>()
+            .init_resource::<SnapshotDownload>()
+            .init_resource::<WorldUpdates>()
+            .add_systems(
+                Update,
+                (
+                    (watch_disconnect, receive_from_host)
+                        .chain()
+                        .in_set(RacksyncSystems::Receive),
+                    send_hello.in_set(RacksyncSystems::Send),
+                )
+                    .run_if(resource_exists::<RenetClient>),
+            );
+    }
+}

@@ -1,0 +1,174 @@
+//! Whole-world invariants a loaded save must satisfy before the host serves it.
+
+use racksync_protocol::{
+    CableEnd, ObjectId, ObjectKind, ObjectRecord, Placement, RACK_UNITS, WorldSettings,
+};
+use std::collections::HashMap;
+
+/// The first contradiction found in a world.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConsistencyError {
+    /// Two objects share an id.
+    #[error("object id {0} is used twice")]
+    DuplicateId(ObjectId),
+    /// An object refers to an object that does not exist or has the wrong kind.
+    #[error("object {object} refers to {target}, which is missing or not a {expected}")]
+    BadReference {
+        /// The referring object.
+        object: ObjectId,
+        /// The missing or wrong object.
+        target: ObjectId,
+        /// What it should be.
+        expected: &'static str,
+    },
+    /// An object is placed where its kind cannot go.
+    #[error("object {0} ({1}) cannot have that placement")]
+    BadPlacement(ObjectId, &'static str),
+    /// A device sticks out of its rack or overlaps another.
+    #[error("object {object} does not fit rack {rack} at unit {unit}")]
+    RackConflict {
+        /// The device.
+        object: ObjectId,
+        /// The rack.
+        rack: ObjectId,
+        /// Its lowest unit.
+        unit: u8,
+    },
+    /// A port number is beyond the device's ports, or two things use one port.
+    #[error("object {object} uses port {port} of {device}, which does not exist or is taken")]
+    BadPort {
+        /// The cable or module.
+        object: ObjectId,
+        /// The device.
+        device: ObjectId,
+        /// The port.
+        port: u8,
+    },
+    /// A position lies outside the world bounds.
+    #[error("object {0} lies outside the world bounds")]
+    OutOfBounds(ObjectId),
+    /// The customer list is not strictly ascending.
+    #[error("customer ids must be listed in ascending order without repeats")]
+    CustomersNotSorted,
+    /// A cable goes to an unknown customer.
+    #[error("object {0} refers to unknown customer {1}")]
+    UnknownCustomer(ObjectId, u32),
+}
+
+/// Checks ids, references, rack occupancy, ports and bounds of a whole world.
+/// Saves never contain held objects: nobody is connected when a world loads.
+pub fn check_consistency(
+    settings: &WorldSettings,
+    objects: impl Iterator<Item = ObjectRecord>,
+) -> Result<(), ConsistencyError> {
+    if !settings.customers.windows(2).all(|pair| pair[0] < pair[1]) {
+        return Err(ConsistencyError::CustomersNotSorted);
+    }
+    let objects: Vec<ObjectRecord> = objects.collect();
+    let mut kinds = HashMap::with_capacity(objects.len());
+    for record in &objects {
+        if kinds.insert(record.id, record.kind).is_some() {
+            return Err(ConsistencyError::DuplicateId(record.id));
+        }
+    }
+    let expect = |object: ObjectId, target: ObjectId, ok: fn(ObjectKind) -> bool, expected| {
+        match kinds.get(&target) {
+            Some(kind) if ok(*kind) => Ok(()),
+            _ => Err(ConsistencyError::BadReference {
+                object,
+                target,
+                expected,
+            }),
+        }
+    };
+    let mut units: HashMap<(ObjectId, u8), ObjectId> = HashMap::new();
+    let mut ports: HashMap<(ObjectId, u8), ObjectId> = HashMap::new();
+    let mut use_port = |object: ObjectId, device: ObjectId, port: u8, kind: ObjectKind| {
+        if port >= kind.port_count() || ports.insert((device, port), object).is_some() {
+            return Err(ConsistencyError::BadPort {
+                object,
+                device,
+                port,
+            });
+        }
+        Ok(())
+    };
+    for record in &objects {
+        match record.placement {
+            Placement::Floor { pos, .. } => {
+                if !settings.bounds.contains(pos) {
+                    return Err(ConsistencyError::OutOfBounds(record.id));
+                }
+            }
+            Placement::Held(_) => {
+                return Err(ConsistencyError::BadPlacement(record.id, record.kind.name()));
+            }
+            Placement::InRack(slot) => {
+                let height = record
+                    .kind
+                    .rack_units()
+                    .ok_or(ConsistencyError::BadPlacement(record.id, record.kind.name()))?;
+                expect(record.id, slot.rack, |k| k == ObjectKind::Rack, "rack")?;
+                let last = u16::from(slot.unit) + u16::from(height) - 1;
+                if slot.unit == 0 || last > u16::from(RACK_UNITS) {
+                    return Err(rack_conflict(record, slot.rack, slot.unit));
+                }
+                for unit in slot.unit..slot.unit + height {
+                    if units.insert((slot.rack, unit), record.id).is_some() {
+                        return Err(rack_conflict(record, slot.rack, slot.unit));
+                    }
+                }
+            }
+            Placement::InPort { switch, port } => {
+                if record.kind != ObjectKind::SfpModule {
+                    return Err(ConsistencyError::BadPlacement(record.id, record.kind.name()));
+                }
+                expect(record.id, switch, |k| k == ObjectKind::Switch, "switch")?;
+                use_port(record.id, switch, port, ObjectKind::Switch)?;
+            }
+        }
+    }
+    // Modules occupy switch ports in their own table: a cable into a switch port goes
+    // through the module in that port, so the two do not conflict.
+    let mut cable_ports: HashMap<(ObjectId, u8), ObjectId> = HashMap::new();
+    for record in &objects {
+        let Some(ends) = record.cable else { continue };
+        if record.kind != ObjectKind::Cable {
+            return Err(ConsistencyError::BadPlacement(record.id, record.kind.name()));
+        }
+        for end in ends {
+            match end {
+                CableEnd::Port { device, port } => {
+                    let kind = *kinds.get(&device).ok_or(ConsistencyError::BadReference {
+                        object: record.id,
+                        target: device,
+                        expected: "device",
+                    })?;
+                    if port >= kind.port_count()
+                        || cable_ports.insert((device, port), record.id).is_some()
+                    {
+                        return Err(ConsistencyError::BadPort {
+                            object: record.id,
+                            device,
+                            port,
+                        });
+                    }
+                }
+                CableEnd::Customer(customer) => {
+                    if settings.customers.binary_search(&customer).is_err() {
+                        return Err(ConsistencyError::UnknownCustomer(record.id, customer));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn rack_conflict(record: &ObjectRecord, rack: ObjectId, unit: u8) -> ConsistencyError {
+    ConsistencyError::RackConflict {
+        object: record.id,
+        rack,
+        unit,
+    }
+}

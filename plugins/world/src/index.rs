@@ -1,0 +1,147 @@
+//! Lookup tables the rules need in O(1): id → entity, rack occupancy, hands, and what is
+//! attached to each device. Kept in step with the components by [`crate::store`].
+
+use bevy_ecs::prelude::*;
+use racksync_protocol::{CableEnd, ObjectId, ObjectRecord, Placement, PlayerId, RACK_UNITS};
+use std::collections::HashMap;
+
+/// Occupancy of one rack: which object fills each unit (index 0 is unit 1).
+pub type RackUnits = [Option<ObjectId>; RACK_UNITS as usize];
+
+/// Indexes over the world's objects.
+#[derive(Resource, Default, Debug)]
+pub struct WorldIndex {
+    entities: HashMap<ObjectId, Entity>,
+    racks: HashMap<ObjectId, RackUnits>,
+    hands: HashMap<PlayerId, Vec<ObjectId>>,
+    cables_on: HashMap<ObjectId, Vec<ObjectId>>,
+    modules_in: HashMap<ObjectId, Vec<ObjectId>>,
+}
+
+impl WorldIndex {
+    /// The entity of an object.
+    pub fn entity(&self, id: ObjectId) -> Option<Entity> {
+        self.entities.get(&id).copied()
+    }
+
+    /// Number of objects.
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// True when the world has no objects.
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+
+    /// Every object id with its entity, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (ObjectId, Entity)> + '_ {
+        self.entities.iter().map(|(id, entity)| (*id, *entity))
+    }
+
+    /// Occupancy of a rack, if `rack` is a known rack.
+    pub fn rack_units(&self, rack: ObjectId) -> Option<&RackUnits> {
+        self.racks.get(&rack)
+    }
+
+    /// Objects a player holds.
+    pub fn held_by(&self, player: PlayerId) -> &[ObjectId] {
+        self.hands.get(&player).map_or(&[], Vec::as_slice)
+    }
+
+    /// Cables with an endpoint on `device`.
+    pub fn cables_on(&self, device: ObjectId) -> &[ObjectId] {
+        self.cables_on.get(&device).map_or(&[], Vec::as_slice)
+    }
+
+    /// SFP modules inserted in `switch`.
+    pub fn modules_in(&self, switch: ObjectId) -> &[ObjectId] {
+        self.modules_in.get(&switch).map_or(&[], Vec::as_slice)
+    }
+
+    pub(crate) fn insert(&mut self, entity: Entity, record: &ObjectRecord) {
+        self.entities.insert(record.id, entity);
+        if record.kind == racksync_protocol::ObjectKind::Rack {
+            self.racks.entry(record.id).or_insert([None; RACK_UNITS as usize]);
+        }
+        self.link(record);
+    }
+
+    pub(crate) fn remove(&mut self, record: &ObjectRecord) {
+        self.unlink(record);
+        self.entities.remove(&record.id);
+        self.racks.remove(&record.id);
+    }
+
+    /// Adds the relations `record` takes part in (placement and cable ends).
+    pub(crate) fn link(&mut self, record: &ObjectRecord) {
+        match record.placement {
+            Placement::InRack(slot) => {
+                let height = record.kind.rack_units().unwrap_or(1);
+                // The rack may load after its contents, so its table is created on demand.
+                let units = self
+                    .racks
+                    .entry(slot.rack)
+                    .or_insert([None; RACK_UNITS as usize]);
+                for unit in unit_range(slot.unit, height) {
+                    units[unit] = Some(record.id);
+                }
+            }
+            Placement::Held(player) => self.hands.entry(player).or_default().push(record.id),
+            Placement::InPort { switch, .. } => {
+                self.modules_in.entry(switch).or_default().push(record.id)
+            }
+            Placement::Floor { .. } => {}
+        }
+        for device in cable_devices(record) {
+            self.cables_on.entry(device).or_default().push(record.id);
+        }
+    }
+
+    /// Removes the relations `record` takes part in.
+    pub(crate) fn unlink(&mut self, record: &ObjectRecord) {
+        match record.placement {
+            Placement::InRack(slot) => {
+                let height = record.kind.rack_units().unwrap_or(1);
+                if let Some(units) = self.racks.get_mut(&slot.rack) {
+                    for unit in unit_range(slot.unit, height) {
+                        if units[unit] == Some(record.id) {
+                            units[unit] = None;
+                        }
+                    }
+                }
+            }
+            Placement::Held(player) => remove_from(&mut self.hands, player, record.id),
+            Placement::InPort { switch, .. } => remove_from(&mut self.modules_in, switch, record.id),
+            Placement::Floor { .. } => {}
+        }
+        for device in cable_devices(record) {
+            remove_from(&mut self.cables_on, device, record.id);
+        }
+    }
+}
+
+/// Array indices of units `first .. first + height`, clipped to the rack.
+fn unit_range(first: u8, height: u8) -> std::ops::Range<usize> {
+    let start = usize::from(first.max(1)) - 1;
+    let end = (start + usize::from(height)).min(usize::from(RACK_UNITS));
+    start.min(end)..end
+}
+
+fn cable_devices(record: &ObjectRecord) -> impl Iterator<Item = ObjectId> {
+    record.cable.into_iter().flatten().filter_map(|end| match end {
+        CableEnd::Port { device, .. } => Some(device),
+        CableEnd::Customer(_) => None,
+    })
+}
+
+fn remove_from<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<ObjectId>>, key: K, id: ObjectId) {
+    if let Some(list) = map.get_mut(&key) {
+        if let Some(position) = list.iter().position(|x| *x == id) {
+            list.swap_remove(position);
+        }
+        if list.is_empty() {
+            map.remove(&key);
+        }
+    }
+}
