@@ -23,8 +23,8 @@ const RACK_PITCH_MM: i32 = 700;
 const ROW_PITCH_MM: i32 = 2_500;
 /// Number of customers in a generated world.
 const CUSTOMERS: u32 = 16;
-/// One object in this many is a loose item on the floor.
-const LOOSE_EVERY: usize = 20;
+/// After this many mounted servers, one loose item is put on the floor.
+const LOOSE_EVERY: usize = 6;
 
 /// Generates a world of exactly `objects` objects from `seed`.
 pub fn generate_world(objects: usize, seed: u64) -> WorldSave {
@@ -33,6 +33,7 @@ pub fn generate_world(objects: usize, seed: u64) -> WorldSave {
         records: Vec::with_capacity(objects),
         limit: objects,
         next_ip: u32::from(Ipv4Addr::new(10, 0, 0, 1)),
+        servers: 0,
     };
     generator.fill();
     WorldSave {
@@ -49,6 +50,7 @@ struct Generator {
     records: Vec<ObjectRecord>,
     limit: usize,
     next_ip: u32,
+    servers: usize,
 }
 
 impl Generator {
@@ -172,7 +174,8 @@ impl Generator {
                 ]);
                 switch_port += 1;
             }
-            if self.records.len() % LOOSE_EVERY == 0 {
+            self.servers += 1;
+            if self.servers % LOOSE_EVERY == 0 {
                 self.loose(origin);
             }
         }
@@ -191,9 +194,11 @@ impl Generator {
 
     /// A loose item standing in the aisle in front of the rack.
     fn loose(&mut self, origin: PosMm) {
-        let kind = match self.rng.random_range(0..4) {
+        let kind = match self.rng.random_range(0..8) {
             0 => ObjectKind::SfpModule,
             1 => ObjectKind::Cable,
+            2 => ObjectKind::SfpBox,
+            3 => ObjectKind::Server3U,
             _ => ObjectKind::Server1U,
         };
         let pos = PosMm::new(origin.x, 0, origin.z + 1_200);

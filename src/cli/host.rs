@@ -1,0 +1,77 @@
+//! `racksync host`: serve a world over netcode UDP.
+
+use super::CliError;
+use super::logging::log_plugin;
+use crate::app::{HostOptions, host_app};
+use crate::default_world::default_world;
+use bevy_app::{AppExit, ScheduleRunnerPlugin, TerminalCtrlCHandlerPlugin};
+use bevy_log::{Level, info};
+use clap::Args;
+use racksync_replication::HostSettings;
+use racksync_transport::{DEFAULT_PROTOCOL_ID, new_server, udp_server};
+use racksync_world::{WorldSave, WorldStats};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Options of `racksync host`.
+#[derive(Args, Debug)]
+pub struct HostArgs {
+    /// Address to listen on (UDP).
+    #[arg(long, default_value = "127.0.0.1:5000")]
+    pub bind: SocketAddr,
+    /// World save to serve (RON); the embedded default world if absent.
+    #[arg(long)]
+    pub world: Option<PathBuf>,
+    /// Simulation and network ticks per second.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub tick_hz: u16,
+    /// Most players at once (at most 1024).
+    #[arg(long, default_value_t = 64)]
+    pub max_players: usize,
+}
+
+/// Exit code Bevy's Ctrl-C handler reports; for the host it is a clean stop.
+const CTRL_C_EXIT: u8 = 130;
+
+/// Runs the host until Ctrl-C.
+pub fn run(args: HostArgs) -> Result<ExitCode, CliError> {
+    let world = match &args.world {
+        Some(path) => WorldSave::read(path)?,
+        None => default_world()?,
+    };
+    if !args.bind.ip().is_loopback() {
+        return Err(format!(
+            "refusing to bind {} without secure mode: unsecure netcode is for loopback only",
+            args.bind
+        )
+        .into());
+    }
+    let settings = HostSettings {
+        tick_hz: args.tick_hz,
+        max_players: args.max_players,
+        ..HostSettings::default()
+    };
+    let records: Vec<_> = world.objects.iter().cloned().map(Into::into).collect();
+    let digest = WorldStats::of(&records).digest;
+    let mut app = host_app(&HostOptions { world, settings })?;
+    let tick = Duration::from_secs_f64(1.0 / f64::from(args.tick_hz));
+    app.add_plugins((
+        ScheduleRunnerPlugin::run_loop(tick),
+        log_plugin(Level::INFO),
+        TerminalCtrlCHandlerPlugin,
+    ));
+    let (transport, addr) = udp_server(args.bind, args.max_players, DEFAULT_PROTOCOL_ID)?;
+    app.insert_resource(new_server());
+    app.insert_resource(transport);
+    info!(%addr, tick_hz = args.tick_hz, %digest, "serving world");
+    match app.run() {
+        AppExit::Success => Ok(ExitCode::SUCCESS),
+        AppExit::Error(code) if code.get() == CTRL_C_EXIT => {
+            info!("stopped");
+            Ok(ExitCode::SUCCESS)
+        }
+        AppExit::Error(code) => Ok(ExitCode::from(code.get())),
+    }
+}

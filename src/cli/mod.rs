@@ -1,0 +1,42 @@
+//! Command-line interface of the `racksync` binary.
+
+mod client;
+mod host;
+mod logging;
+mod world;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// racksync: authoritative host, client and world tools for data-center worlds.
+#[derive(Parser, Debug)]
+#[command(name = "racksync", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve a world as the authoritative host.
+    Host(host::HostArgs),
+    /// Join a host as a headless client.
+    Client(client::ClientArgs),
+    /// Generate and inspect world saves.
+    #[command(subcommand)]
+    World(world::WorldCommand),
+}
+
+/// A failure the binary reports on stderr before exiting non-zero.
+pub type CliError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Runs a parsed command.
+pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    match cli.command {
+        Command::Host(args) => host::run(args),
+        Command::Client(args) => client::run(args),
+        Command::World(command) => world::run(command),
+    }
+}

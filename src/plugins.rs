@@ -1,0 +1,42 @@
+//! Plugin groups for the host, the client and headless apps.
+
+use bevy_app::{PluginGroup, PluginGroupBuilder, TaskPoolPlugin};
+use racksync_authority::AuthorityPlugin;
+use racksync_rollback::RollbackPlugin;
+use racksync_transport::{ClientTransportPlugin, ServerTransportPlugin};
+
+/// Everything a dedicated host runs: renet with both transports (whichever transport
+/// resource is inserted is used), host replication and authority.
+pub struct HostPlugins;
+
+impl PluginGroup for HostPlugins {
+    fn build(self) -> PluginGroupBuilder {
+        PluginGroupBuilder::start::<Self>()
+            .add(ServerTransportPlugin)
+            .add(AuthorityPlugin)
+    }
+}
+
+/// What a game client embeds: renet with both transports, client replication and
+/// rollback. Change the ACK timeout with `.set(RollbackPlugin { ack_timeout })`.
+pub struct ClientPlugins;
+
+impl PluginGroup for ClientPlugins {
+    fn build(self) -> PluginGroupBuilder {
+        PluginGroupBuilder::start::<Self>()
+            .add(ClientTransportPlugin)
+            .add(RollbackPlugin::default())
+    }
+}
+
+/// The Bevy plugins a headless app needs: task pools and time. (Bevy's `MinimalPlugins`
+/// lives in the umbrella crate racksync does not use.)
+pub struct HeadlessPlugins;
+
+impl PluginGroup for HeadlessPlugins {
+    fn build(self) -> PluginGroupBuilder {
+        PluginGroupBuilder::start::<Self>()
+            .add(TaskPoolPlugin::default())
+            .add(bevy_time::TimePlugin)
+    }
+}
