@@ -10,6 +10,7 @@
 pub mod app;
 pub mod cli;
 pub mod default_world;
+pub mod harness;
 pub mod plugins;
 
 pub use app::{ClientOptions, HostOptions, client_app, host_app};

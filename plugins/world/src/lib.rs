@@ -9,6 +9,7 @@ pub mod consistency;
 pub mod digest;
 pub mod generate;
 pub mod index;
+pub mod queries;
 pub mod rules;
 pub mod save;
 pub mod stats;

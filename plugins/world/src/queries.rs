@@ -1,0 +1,45 @@
+//! Questions bots, tests and the client prompt ask of a world.
+
+use crate::index::WorldIndex;
+use crate::store::ReadObjects;
+use bevy_ecs::prelude::*;
+use racksync_protocol::{ObjectId, ObjectKind, Placement, RACK_UNITS, RackSlot};
+
+/// Objects of `kind` standing on the floor, ascending by id.
+pub fn loose_objects(world: &World, kind: ObjectKind) -> Vec<ObjectId> {
+    world
+        .objects_sorted()
+        .into_iter()
+        .filter(|r| r.kind == kind && matches!(r.placement, Placement::Floor { .. }))
+        .filter(|r| r.cable.is_none())
+        .map(|r| r.id)
+        .collect()
+}
+
+/// The lowest free slot range of `height` units in a standing rack, scanning racks by id.
+pub fn free_slot(world: &World, height: u8) -> Option<RackSlot> {
+    let index = world.resource::<WorldIndex>();
+    world
+        .objects_sorted()
+        .into_iter()
+        .filter(|r| r.kind == ObjectKind::Rack && matches!(r.placement, Placement::Floor { .. }))
+        .find_map(|rack| {
+            let units = index.rack_units(rack.id)?;
+            (1..=RACK_UNITS + 1 - height).find_map(|unit| {
+                let first = usize::from(unit) - 1;
+                units[first..first + usize::from(height)]
+                    .iter()
+                    .all(Option::is_none)
+                    .then_some(RackSlot {
+                        rack: rack.id,
+                        unit,
+                    })
+            })
+        })
+}
+
+/// The occupant of one rack unit, if any.
+pub fn occupant(world: &World, rack: ObjectId, unit: u8) -> Option<ObjectId> {
+    let units = world.resource::<WorldIndex>().rack_units(rack)?;
+    units.get(usize::from(unit).checked_sub(1)?).copied().flatten()
+}

@@ -1,0 +1,322 @@
+//! One host and N clients in one process, stepped in lockstep on a manual clock.
+//!
+//! Shared by every integration test and benchmark. Over the in-memory transport the run
+//! is fully deterministic for a given seed; over UDP loopback it uses real sockets with
+//! the same stepping.
+
+use crate::app::{ClientOptions, HostOptions, client_app, host_app};
+use crate::plugins::HeadlessPlugins;
+use bevy_app::{App, Update};
+use bevy_ecs::prelude::*;
+use bevy_renet::RenetClient;
+use bevy_time::TimeUpdateStrategy;
+use racksync_protocol::{
+    Action, Channel, ClientWorldMessage, HostWorldMessage, Revision, decode, encode,
+};
+use racksync_replication::{ClientSession, HostSettings, JoinState, RacksyncSystems};
+use racksync_rollback::{ActionOutcome, PerformAction, RemoteChange, RollbackStats};
+use racksync_transport::{
+    ClientTransportPlugin, DEFAULT_PROTOCOL_ID, LinkConditions, MemoryNetwork, new_client_with_budget,
+    new_server_with_budget, udp_client, udp_server,
+};
+use racksync_world::{ReadObjects, WorldDigest, WorldRevision, WorldSave};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+/// Which transport the harness wires its apps with.
+enum Wiring {
+    Memory(MemoryNetwork),
+    Udp(SocketAddr),
+}
+
+/// Everything a client app reported, for assertions.
+#[derive(Resource, Debug, Default)]
+pub struct Recorded {
+    /// Outcomes of this client's actions, in order.
+    pub outcomes: Vec<ActionOutcome>,
+    /// Remote changes applied, in order.
+    pub changes: Vec<RemoteChange>,
+}
+
+fn record(
+    mut outcomes: MessageReader<ActionOutcome>,
+    mut changes: MessageReader<RemoteChange>,
+    mut recorded: ResMut<Recorded>,
+) {
+    recorded.outcomes.extend(outcomes.read().cloned());
+    recorded.changes.extend(changes.read().cloned());
+}
+
+/// A host and its clients on one manual clock.
+pub struct Harness {
+    /// The host app.
+    pub host: App,
+    /// Client apps, in the order they were added.
+    pub clients: Vec<App>,
+    /// Bare renet clients without racksync's client plugins, for protocol-level tests.
+    pub raw_clients: Vec<App>,
+    wiring: Wiring,
+    base: Instant,
+    now: Duration,
+    /// Clock advance per [`Harness::step`].
+    pub step: Duration,
+    next_client_id: u64,
+    bytes_per_tick: u64,
+}
+
+impl Harness {
+    /// A host serving `world` over the in-memory transport with link randomness from `seed`.
+    pub fn memory(world: WorldSave, seed: u64) -> Self {
+        let network = MemoryNetwork::new(seed);
+        let mut harness = Self::new(world, Wiring::Memory(network.clone()));
+        harness
+            .host
+            .insert_resource(network.host().expect("a fresh network has no host"));
+        harness
+    }
+
+    /// A host serving `world` over netcode UDP on an ephemeral loopback port.
+    pub fn udp(world: WorldSave) -> Self {
+        let bind: SocketAddr = "127.0.0.1:0".parse().expect("valid address");
+        let (transport, addr) =
+            udp_server(bind, 64, DEFAULT_PROTOCOL_ID).expect("binding a loopback port");
+        let mut harness = Self::new(world, Wiring::Udp(addr));
+        harness.host.insert_resource(transport);
+        harness
+    }
+
+    fn new(world: WorldSave, wiring: Wiring) -> Self {
+        let bytes_per_tick = racksync_protocol::DEFAULT_BYTES_PER_TICK;
+        let options = HostOptions {
+            world,
+            settings: HostSettings::default(),
+        };
+        let mut host = host_app(&options).expect("harness worlds are valid");
+        host.insert_resource(new_server_with_budget(bytes_per_tick));
+        let mut harness = Self {
+            host,
+            clients: Vec::new(),
+            raw_clients: Vec::new(),
+            wiring,
+            base: Instant::now(),
+            now: Duration::ZERO,
+            step: Duration::from_millis(16),
+            next_client_id: 1,
+            bytes_per_tick,
+        };
+        harness.set_clock_of_host();
+        harness
+    }
+
+    fn set_clock_of_host(&mut self) {
+        let instant = self.base + self.now;
+        self.host
+            .insert_resource(TimeUpdateStrategy::ManualInstant(instant));
+    }
+
+    /// Adds a client with a perfect link.
+    pub fn add_client(&mut self, name: &str) -> usize {
+        self.add_client_with(name, LinkConditions::default(), LinkConditions::default())
+    }
+
+    /// Adds a client whose link has the given conditions (ignored over UDP).
+    pub fn add_client_with(
+        &mut self,
+        name: &str,
+        to_host: LinkConditions,
+        to_client: LinkConditions,
+    ) -> usize {
+        let mut app = client_app(&ClientOptions {
+            name: name.to_string(),
+        });
+        app.init_resource::<Recorded>();
+        app.add_systems(Update, record.after(RacksyncSystems::Process));
+        self.wire(&mut app, to_host, to_client);
+        self.clients.push(app);
+        self.clients.len() - 1
+    }
+
+    /// Adds a bare renet client (transport only, no racksync client plugins) that a test
+    /// drives message by message with [`Harness::raw_send`] and [`Harness::raw_receive`].
+    pub fn add_raw_client(&mut self) -> usize {
+        let mut app = App::new();
+        app.add_plugins((HeadlessPlugins, ClientTransportPlugin));
+        self.wire(&mut app, LinkConditions::default(), LinkConditions::default());
+        self.raw_clients.push(app);
+        self.raw_clients.len() - 1
+    }
+
+    /// Sends one message from a raw client on `world`.
+    pub fn raw_send(&mut self, raw: usize, message: &ClientWorldMessage) {
+        let bytes = encode(Channel::World, message).expect("test messages fit");
+        self.raw_send_bytes(raw, Channel::World, bytes);
+    }
+
+    /// Sends arbitrary bytes from a raw client on a channel.
+    pub fn raw_send_bytes(&mut self, raw: usize, channel: Channel, bytes: Vec<u8>) {
+        self.raw_clients[raw]
+            .world_mut()
+            .resource_mut::<RenetClient>()
+            .send_message(channel, bytes);
+    }
+
+    /// Every `world` message a raw client received since the last call.
+    pub fn raw_receive(&mut self, raw: usize) -> Vec<HostWorldMessage> {
+        let mut client = self.raw_clients[raw].world_mut().resource_mut::<RenetClient>();
+        let mut messages = Vec::new();
+        while let Some(bytes) = client.receive_message(Channel::World) {
+            messages.push(decode(Channel::World, &bytes).expect("the host sends valid messages"));
+        }
+        // Snapshots are not needed by raw clients; drain them so renet's memory stays bounded.
+        while client.receive_message(Channel::Bulk).is_some() {}
+        messages
+    }
+
+    /// True while a raw client's connection is up.
+    pub fn raw_connected(&self, raw: usize) -> bool {
+        self.raw_clients[raw].world().resource::<RenetClient>().is_connected()
+    }
+
+    fn wire(&mut self, app: &mut App, to_host: LinkConditions, to_client: LinkConditions) {
+        app.insert_resource(new_client_with_budget(self.bytes_per_tick));
+        let client_id = self.next_client_id;
+        self.next_client_id += 1;
+        match &self.wiring {
+            Wiring::Memory(network) => {
+                let transport = network
+                    .connect(client_id, to_host, to_client)
+                    .expect("harness client ids are unique");
+                app.insert_resource(transport);
+            }
+            Wiring::Udp(addr) => {
+                let transport = udp_client(*addr, client_id, DEFAULT_PROTOCOL_ID)
+                    .expect("binding a loopback port");
+                app.insert_resource(transport);
+            }
+        }
+        app.insert_resource(TimeUpdateStrategy::ManualInstant(self.base + self.now));
+    }
+
+    /// The memory network, when wired in memory.
+    pub fn network(&self) -> Option<&MemoryNetwork> {
+        match &self.wiring {
+            Wiring::Memory(network) => Some(network),
+            Wiring::Udp(_) => None,
+        }
+    }
+
+    /// Advances the clock by one step and updates the host, then every client.
+    pub fn step(&mut self) {
+        self.now += self.step;
+        let instant = self.base + self.now;
+        self.host
+            .insert_resource(TimeUpdateStrategy::ManualInstant(instant));
+        self.host.update();
+        for client in self.clients.iter_mut().chain(self.raw_clients.iter_mut()) {
+            client.insert_resource(TimeUpdateStrategy::ManualInstant(instant));
+            client.update();
+        }
+        if matches!(self.wiring, Wiring::Udp(_)) {
+            // Give the kernel a moment to move loopback datagrams.
+            std::thread::sleep(Duration::from_micros(300));
+        }
+    }
+
+    /// Steps until `done` holds or `max_steps` ran; returns whether it held.
+    pub fn run_until(&mut self, max_steps: usize, mut done: impl FnMut(&Harness) -> bool) -> bool {
+        for _ in 0..max_steps {
+            if done(self) {
+                return true;
+            }
+            self.step();
+        }
+        done(self)
+    }
+
+    /// Steps `n` times.
+    pub fn run(&mut self, n: usize) {
+        for _ in 0..n {
+            self.step();
+        }
+    }
+
+    /// Steps until every client plays; panics with each client's state otherwise.
+    pub fn join_all(&mut self, max_steps: usize) {
+        let joined = self.run_until(max_steps, |h| {
+            (0..h.clients.len()).all(|i| h.join_state(i).is_playing())
+        });
+        assert!(
+            joined,
+            "clients did not join within {max_steps} steps: {:?}",
+            (0..self.clients.len())
+                .map(|i| self.join_state(i))
+                .collect::<Vec<_>>()
+        );
+    }
+
+    /// A client's join state.
+    pub fn join_state(&self, client: usize) -> JoinState {
+        self.clients[client]
+            .world()
+            .resource::<ClientSession>()
+            .state
+            .clone()
+    }
+
+    /// Asks a client to perform an action (applied on its next step).
+    pub fn perform(&mut self, client: usize, action: Action) {
+        self.clients[client]
+            .world_mut()
+            .write_message(PerformAction(action));
+    }
+
+    /// The host's world digest.
+    pub fn host_digest(&self) -> WorldDigest {
+        self.host.world().digest()
+    }
+
+    /// The host's revision.
+    pub fn host_revision(&self) -> Revision {
+        self.host.world().resource::<WorldRevision>().0
+    }
+
+    /// A client's world digest (its local view, pending actions included).
+    pub fn client_digest(&self, client: usize) -> WorldDigest {
+        self.clients[client].world().digest()
+    }
+
+    /// A client's revision.
+    pub fn client_revision(&self, client: usize) -> Revision {
+        self.clients[client].world().resource::<WorldRevision>().0
+    }
+
+    /// What a client recorded.
+    pub fn recorded(&self, client: usize) -> &Recorded {
+        self.clients[client].world().resource::<Recorded>()
+    }
+
+    /// A client's rollback counters.
+    pub fn rollback_stats(&self, client: usize) -> RollbackStats {
+        *self.clients[client].world().resource::<RollbackStats>()
+    }
+
+    /// True when every client is at the host's revision with the host's digest and has
+    /// nothing pending.
+    pub fn converged(&self) -> bool {
+        let digest = self.host_digest();
+        let revision = self.host_revision();
+        (0..self.clients.len()).all(|i| {
+            self.client_digest(i) == digest
+                && self.client_revision(i) == revision
+                && self.rollback_stats(i).pending == 0
+        })
+    }
+
+    /// Disconnects a client's renet endpoint (as if the player quit).
+    pub fn disconnect_client(&mut self, client: usize) {
+        self.clients[client]
+            .world_mut()
+            .resource_mut::<RenetClient>()
+            .disconnect();
+    }
+}
