@@ -55,11 +55,20 @@ pub enum ConsistencyError {
     UnknownCustomer(ObjectId, u32),
 }
 
+/// Whether objects may be in a player's hand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holding {
+    /// A live world (a join snapshot): players hold things.
+    Allowed,
+    /// A save: nobody is connected when a world loads, so nothing is held.
+    Forbidden,
+}
+
 /// Checks ids, references, rack occupancy, ports and bounds of a whole world.
-/// Saves never contain held objects: nobody is connected when a world loads.
 pub fn check_consistency(
     settings: &WorldSettings,
     objects: impl Iterator<Item = ObjectRecord>,
+    holding: Holding,
 ) -> Result<(), ConsistencyError> {
     if !settings.customers.windows(2).all(|pair| pair[0] < pair[1]) {
         return Err(ConsistencyError::CustomersNotSorted);
@@ -100,6 +109,7 @@ pub fn check_consistency(
                     return Err(ConsistencyError::OutOfBounds(record.id));
                 }
             }
+            Placement::Held(_) if holding == Holding::Allowed => {}
             Placement::Held(_) => {
                 return Err(ConsistencyError::BadPlacement(record.id, record.kind.name()));
             }

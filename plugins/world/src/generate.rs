@@ -210,14 +210,14 @@ impl Generator {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::consistency::check_consistency;
+    use crate::consistency::{Holding, check_consistency};
 
     #[test]
     fn generates_exact_count_consistently() {
         for count in [0, 1, 2, 50, 1000] {
             let save = generate_world(count, 7);
             assert_eq!(save.objects.len(), count);
-            check_consistency(&save.settings(), save.objects.iter().cloned().map(Into::into))
+            check_consistency(&save.settings(), save.objects.iter().cloned().map(Into::into), Holding::Forbidden)
                 .unwrap();
         }
     }

@@ -4,7 +4,7 @@
 //! left out and each object sits on one line. Saving is canonical (objects ascending by
 //! id, fixed formatting), so save → load → save gives identical bytes.
 
-use crate::consistency::{ConsistencyError, check_consistency};
+use crate::consistency::{ConsistencyError, Holding, check_consistency};
 use crate::store::{ReadObjects, Settings, WorldError, WorldObjects, WorldRevision};
 use bevy_ecs::prelude::*;
 use racksync_protocol::{
@@ -144,7 +144,7 @@ impl WorldSave {
         if save.format != SAVE_FORMAT {
             return Err(SaveError::Format { found: save.format });
         }
-        check_consistency(&save.settings(), save.objects.iter().cloned().map(Into::into))?;
+        check_consistency(&save.settings(), save.objects.iter().cloned().map(Into::into), Holding::Forbidden)?;
         Ok(save)
     }
 

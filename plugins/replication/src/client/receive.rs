@@ -9,6 +9,7 @@ use racksync_protocol::{
     Channel, ClientWorldMessage, Hello, HostBulkMessage, HostWorldMessage, PROTOCOL_VERSION,
     Revision, decode, encode, protocol_hash,
 };
+use racksync_world::consistency::Holding;
 use racksync_world::{ReadObjects, WorldObjects, check_consistency};
 
 /// Download state kept beside [`JoinState::Loading`].
@@ -69,7 +70,11 @@ pub fn receive_from_host(world: &mut World) {
                 return;
             }
         }
-        while let Some(bytes) = client.receive_message(Channel::Bulk) {
+        // `bulk` and `world` are independent channels, so the snapshot may overtake its
+        // Welcome; it waits in renet until the Welcome has put us in Loading.
+        while matches!(world.resource::<ClientSession>().state, JoinState::Loading(_))
+            && let Some(bytes) = client.receive_message(Channel::Bulk)
+        {
             match decode::<HostBulkMessage>(Channel::Bulk, &bytes) {
                 Ok(message) => {
                     if let Err(error) = handle_bulk(world, message) {
@@ -186,7 +191,7 @@ fn handle_bulk(world: &mut World, message: HostBulkMessage) -> Result<(), Snapsh
 fn finish_load(world: &mut World, announced: Announced) -> Result<(), SnapshotError> {
     let download = std::mem::take(&mut *world.resource_mut::<SnapshotDownload>());
     let body = decode_snapshot(&download.received)?;
-    check_consistency(&body.settings, body.objects.iter().cloned())
+    check_consistency(&body.settings, body.objects.iter().cloned(), Holding::Allowed)
         .map_err(|e| SnapshotError::Inconsistent(e.to_string()))?;
     world
         .load_snapshot(body, announced.revision)
