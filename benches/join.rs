@@ -20,7 +20,8 @@ fn main() {
 
     let mut world = bevy_ecs::world::World::new();
     world.init_world_resources();
-    save.load_into(&mut world).expect("generated worlds are valid");
+    save.load_into(&mut world)
+        .expect("generated worlds are valid");
     let raw = encode_unbounded(&world.snapshot_body()).len();
     let started = Instant::now();
     let snapshot = EncodedSnapshot::capture(&world);
@@ -53,7 +54,11 @@ fn join_once(transport: &str, save: &WorldSave) -> (std::time::Duration, usize) 
     let client = harness.add_client("bench");
     let mut steps = 0;
     while !harness.join_state(client).is_playing() {
-        assert!(steps < 100_000, "join did not finish: {:?}", harness.join_state(client));
+        assert!(
+            steps < 100_000,
+            "join did not finish: {:?}",
+            harness.join_state(client)
+        );
         harness.step();
         steps += 1;
     }

@@ -16,8 +16,8 @@ use racksync_protocol::{
 use racksync_replication::{ClientSession, HostSettings, JoinState, RacksyncSystems};
 use racksync_rollback::{ActionOutcome, PerformAction, RemoteChange, RollbackStats};
 use racksync_transport::{
-    ClientTransportPlugin, DEFAULT_PROTOCOL_ID, LinkConditions, MemoryNetwork, new_client_with_budget,
-    new_server_with_budget, udp_client, udp_server,
+    ClientTransportPlugin, DEFAULT_PROTOCOL_ID, LinkConditions, MemoryNetwork,
+    new_client_with_budget, new_server_with_budget, udp_client, udp_server,
 };
 use racksync_world::{ReadObjects, WorldDigest, WorldRevision, WorldSave};
 use std::net::SocketAddr;
@@ -141,7 +141,11 @@ impl Harness {
     pub fn add_raw_client(&mut self) -> usize {
         let mut app = App::new();
         app.add_plugins((HeadlessPlugins, ClientTransportPlugin));
-        self.wire(&mut app, LinkConditions::default(), LinkConditions::default());
+        self.wire(
+            &mut app,
+            LinkConditions::default(),
+            LinkConditions::default(),
+        );
         self.raw_clients.push(app);
         self.raw_clients.len() - 1
     }
@@ -162,7 +166,9 @@ impl Harness {
 
     /// Every `world` message a raw client received since the last call.
     pub fn raw_receive(&mut self, raw: usize) -> Vec<HostWorldMessage> {
-        let mut client = self.raw_clients[raw].world_mut().resource_mut::<RenetClient>();
+        let mut client = self.raw_clients[raw]
+            .world_mut()
+            .resource_mut::<RenetClient>();
         let mut messages = Vec::new();
         while let Some(bytes) = client.receive_message(Channel::World) {
             messages.push(decode(Channel::World, &bytes).expect("the host sends valid messages"));
@@ -174,7 +180,10 @@ impl Harness {
 
     /// True while a raw client's connection is up.
     pub fn raw_connected(&self, raw: usize) -> bool {
-        self.raw_clients[raw].world().resource::<RenetClient>().is_connected()
+        self.raw_clients[raw]
+            .world()
+            .resource::<RenetClient>()
+            .is_connected()
     }
 
     fn wire(&mut self, app: &mut App, to_host: LinkConditions, to_client: LinkConditions) {

@@ -3,8 +3,8 @@
 
 use proptest::prelude::*;
 use racksync_protocol::{
-    Action, Channel, ClientWorldMessage, CodecError, HostBulkMessage, HostWorldMessage,
-    ObjectId, RackSlot, decode, encode,
+    Action, Channel, ClientWorldMessage, CodecError, HostBulkMessage, HostWorldMessage, ObjectId,
+    RackSlot, decode, encode,
 };
 
 fn decode_all(bytes: &[u8]) {
@@ -19,7 +19,10 @@ fn sample_messages() -> Vec<Vec<u8>> {
         seq: 300,
         action: Action::InstallInRack {
             object: ObjectId::new(0, 70_000),
-            slot: RackSlot { rack: ObjectId::new(0, 12), unit: 7 },
+            slot: RackSlot {
+                rack: ObjectId::new(0, 12),
+                unit: 7,
+            },
         },
     };
     let hello = ClientWorldMessage::Hello(racksync_protocol::Hello {
@@ -64,14 +67,21 @@ fn oversized_messages_are_refused_before_decoding() {
     let bytes = vec![0u8; cap + 1];
     assert_eq!(
         decode::<ClientWorldMessage>(Channel::World, &bytes),
-        Err(CodecError::TooLarge { channel: Channel::World, len: cap + 1, cap })
+        Err(CodecError::TooLarge {
+            channel: Channel::World,
+            len: cap + 1,
+            cap
+        })
     );
     let huge_name = ClientWorldMessage::Hello(racksync_protocol::Hello {
         protocol_version: 1,
         protocol_hash: 1,
         name: "x".repeat(cap),
     });
-    assert!(matches!(encode(Channel::World, &huge_name), Err(CodecError::TooLarge { .. })));
+    assert!(matches!(
+        encode(Channel::World, &huge_name),
+        Err(CodecError::TooLarge { .. })
+    ));
 }
 
 #[test]

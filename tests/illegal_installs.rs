@@ -35,8 +35,15 @@ impl Bare {
         harness.join_all(200);
         harness.run(5);
         let welcome = harness.raw_receive(raw);
-        assert!(matches!(welcome.as_slice(), [HostWorldMessage::Welcome(_)]), "{welcome:?}");
-        Self { harness, raw, seq: 0 }
+        assert!(
+            matches!(welcome.as_slice(), [HostWorldMessage::Welcome(_)]),
+            "{welcome:?}"
+        );
+        Self {
+            harness,
+            raw,
+            seq: 0,
+        }
     }
 
     /// Sends one action and returns its ACK outcome.
@@ -47,7 +54,12 @@ impl Bare {
             .raw_send(self.raw, &ClientWorldMessage::Action { seq, action });
         self.harness.run(4);
         match self.harness.raw_receive(self.raw).as_slice() {
-            [HostWorldMessage::Ack { seq: acked, outcome }] if *acked == seq => *outcome,
+            [
+                HostWorldMessage::Ack {
+                    seq: acked,
+                    outcome,
+                },
+            ] if *acked == seq => *outcome,
             other => panic!("expected the ACK of {seq}, got {other:?}"),
         }
     }
@@ -58,14 +70,25 @@ impl Bare {
         let AckOutcome::Rejected(reason) = self.act(action.clone()) else {
             panic!("{action:?} was accepted");
         };
-        assert_eq!(self.harness.host_revision(), revision, "a rejection changes nothing");
-        assert_eq!(self.harness.recorded(0).changes.len(), changes, "never broadcast");
+        assert_eq!(
+            self.harness.host_revision(),
+            revision,
+            "a rejection changes nothing"
+        );
+        assert_eq!(
+            self.harness.recorded(0).changes.len(),
+            changes,
+            "never broadcast"
+        );
         reason
     }
 
     fn accept(&mut self, action: Action) {
         let outcome = self.act(action.clone());
-        assert!(matches!(outcome, AckOutcome::Accepted { .. }), "{action:?}: {outcome:?}");
+        assert!(
+            matches!(outcome, AckOutcome::Accepted { .. }),
+            "{action:?}: {outcome:?}"
+        );
     }
 
     fn loose(&self, kind: ObjectKind) -> ObjectId {
@@ -77,8 +100,17 @@ impl Bare {
 fn installing_an_object_not_held_is_rejected() {
     let mut bare = Bare::join();
     let server = bare.loose(ObjectKind::Server1U);
-    let slot = RackSlot { rack: ObjectId::new(0, 1), unit: 1 };
-    assert_eq!(bare.reject(Action::InstallInRack { object: server, slot }), Rejection::NotHeld);
+    let slot = RackSlot {
+        rack: ObjectId::new(0, 1),
+        unit: 1,
+    };
+    assert_eq!(
+        bare.reject(Action::InstallInRack {
+            object: server,
+            slot
+        }),
+        Rejection::NotHeld
+    );
 }
 
 #[test]
@@ -89,24 +121,57 @@ fn occupied_overlapping_and_outside_slots_are_rejected() {
 
     let small = bare.loose(ObjectKind::Server1U);
     bare.accept(Action::PickUp { object: small });
-    let occupied = Action::InstallInRack { object: small, slot: RackSlot { rack, unit: 4 } };
+    let occupied = Action::InstallInRack {
+        object: small,
+        slot: RackSlot { rack, unit: 4 },
+    };
     assert_eq!(bare.reject(occupied), Rejection::SlotOccupied(taken));
     for unit in [0, 43, 255] {
-        let outside = Action::InstallInRack { object: small, slot: RackSlot { rack, unit } };
-        assert!(matches!(bare.reject(outside), Rejection::OutsideRack { .. }), "unit {unit}");
+        let outside = Action::InstallInRack {
+            object: small,
+            slot: RackSlot { rack, unit },
+        };
+        assert!(
+            matches!(bare.reject(outside), Rejection::OutsideRack { .. }),
+            "unit {unit}"
+        );
     }
-    let not_a_rack = Action::InstallInRack { object: small, slot: RackSlot { rack: taken, unit: 1 } };
+    let not_a_rack = Action::InstallInRack {
+        object: small,
+        slot: RackSlot {
+            rack: taken,
+            unit: 1,
+        },
+    };
     assert_eq!(bare.reject(not_a_rack), Rejection::NotARack(taken));
-    bare.accept(Action::InstallInRack { object: small, slot: RackSlot { rack, unit: 1 } });
+    bare.accept(Action::InstallInRack {
+        object: small,
+        slot: RackSlot { rack, unit: 1 },
+    });
 
     let big = bare.loose(ObjectKind::Server3U);
     bare.accept(Action::PickUp { object: big });
     // A 3U at unit 2 covers units 2..=4 and so overlaps the server at unit 4.
-    let overlapping = Action::InstallInRack { object: big, slot: RackSlot { rack, unit: 2 } };
+    let overlapping = Action::InstallInRack {
+        object: big,
+        slot: RackSlot { rack, unit: 2 },
+    };
     assert_eq!(bare.reject(overlapping), Rejection::SlotOccupied(taken));
-    let over_top = Action::InstallInRack { object: big, slot: RackSlot { rack, unit: 41 } };
-    assert_eq!(bare.reject(over_top), Rejection::OutsideRack { first: 41, height: 3 });
-    let over_new = Action::InstallInRack { object: big, slot: RackSlot { rack, unit: 1 } };
+    let over_top = Action::InstallInRack {
+        object: big,
+        slot: RackSlot { rack, unit: 41 },
+    };
+    assert_eq!(
+        bare.reject(over_top),
+        Rejection::OutsideRack {
+            first: 41,
+            height: 3
+        }
+    );
+    let over_new = Action::InstallInRack {
+        object: big,
+        slot: RackSlot { rack, unit: 1 },
+    };
     assert_eq!(bare.reject(over_new), Rejection::SlotOccupied(small));
 
     // The observer saw exactly the three accepted actions, and converged.
@@ -118,7 +183,10 @@ fn occupied_overlapping_and_outside_slots_are_rejected() {
 fn unknown_objects_and_removal_with_cables_are_rejected() {
     let mut bare = Bare::join();
     let ghost = ObjectId::new(0, 99_999);
-    assert_eq!(bare.reject(Action::PickUp { object: ghost }), Rejection::UnknownObject(ghost));
+    assert_eq!(
+        bare.reject(Action::PickUp { object: ghost }),
+        Rejection::UnknownObject(ghost)
+    );
     let rack = ObjectId::new(0, 1);
     let cabled = occupant(bare.harness.host.world(), rack, 4).expect("unit 4 is filled");
     assert!(matches!(

@@ -25,7 +25,11 @@ fn late_joiner_converges_while_actions_stream() {
     let mut loading_steps = 0;
     let mut round = 0;
     while !harness.join_state(late).is_playing() {
-        assert!(round < 2_000, "late client never joined: {:?}", harness.join_state(late));
+        assert!(
+            round < 2_000,
+            "late client never joined: {:?}",
+            harness.join_state(late)
+        );
         if matches!(harness.join_state(late), JoinState::Loading(_)) {
             loading_steps += 1;
         }
@@ -44,7 +48,13 @@ fn late_joiner_converges_while_actions_stream() {
         round += 1;
     }
     assert!(loading_steps > 1, "the transfer should span several steps");
-    assert!(harness.host_revision().0 > 0, "actions were accepted during the join");
-    assert!(harness.run_until(2_000, |h| h.converged()), "late joiner did not converge");
+    assert!(
+        harness.host_revision().0 > 0,
+        "actions were accepted during the join"
+    );
+    assert!(
+        harness.run_until(2_000, |h| h.converged()),
+        "late joiner did not converge"
+    );
     common::install_and_converge(&mut harness, late, 2_000);
 }

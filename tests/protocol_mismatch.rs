@@ -50,7 +50,11 @@ fn hash_mismatch_is_refused_with_reason() {
         name: "forked".into(),
     });
     assert!(matches!(refusal, Refusal::HashMismatch { .. }));
-    assert!(refusal.to_string().contains("rebuild both from the same source"));
+    assert!(
+        refusal
+            .to_string()
+            .contains("rebuild both from the same source")
+    );
 }
 
 #[test]

@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 #[test]
 fn stale_and_duplicate_are_dropped_across_wrap() {
     let mut sender = SequencedSender::default();
-    let stamped: Vec<Vec<u8>> = (0..70_000u32).map(|i| sender.stamp(&i.to_le_bytes())).collect();
+    let stamped: Vec<Vec<u8>> = (0..70_000u32)
+        .map(|i| sender.stamp(&i.to_le_bytes()))
+        .collect();
     let mut receiver = SequencedReceiver::default();
     let payload = |m: &Vec<u8>| u32::from_le_bytes(m[2..6].try_into().unwrap());
 
@@ -17,11 +19,23 @@ fn stale_and_duplicate_are_dropped_across_wrap() {
         assert_eq!(payload(&stamped[index]), index as u32);
         assert!(receiver.accept(&stamped[index]).is_ok(), "message {index}");
     }
-    assert_eq!(receiver.accept(&stamped[65_536]), Err(SequencedDrop::Duplicate(0)));
-    assert_eq!(receiver.accept(&stamped[65_535]), Err(SequencedDrop::Stale(65_535)));
-    assert_eq!(receiver.accept(&stamped[65_000]), Err(SequencedDrop::Stale(65_000)));
+    assert_eq!(
+        receiver.accept(&stamped[65_536]),
+        Err(SequencedDrop::Duplicate(0))
+    );
+    assert_eq!(
+        receiver.accept(&stamped[65_535]),
+        Err(SequencedDrop::Stale(65_535))
+    );
+    assert_eq!(
+        receiver.accept(&stamped[65_000]),
+        Err(SequencedDrop::Stale(65_000))
+    );
     assert!(receiver.accept(&stamped[65_540]).is_ok());
-    assert_eq!(receiver.accept(&stamped[65_537]), Err(SequencedDrop::Stale(1)));
+    assert_eq!(
+        receiver.accept(&stamped[65_537]),
+        Err(SequencedDrop::Stale(1))
+    );
     assert_eq!(receiver.accept(&[7]), Err(SequencedDrop::Truncated));
 }
 
@@ -52,7 +66,16 @@ fn delivery_over_a_bad_link_is_strictly_increasing_across_wrap() {
             }
         }
     }
-    assert!(delivered.windows(2).all(|w| w[0] < w[1]), "never stale, never twice");
-    assert!(delivered.iter().any(|&i| i > 65_536), "the run crossed the wrap");
-    assert!(stale > 0 && duplicate > 0, "the link did reorder ({stale}) and duplicate ({duplicate})");
+    assert!(
+        delivered.windows(2).all(|w| w[0] < w[1]),
+        "never stale, never twice"
+    );
+    assert!(
+        delivered.iter().any(|&i| i > 65_536),
+        "the run crossed the wrap"
+    );
+    assert!(
+        stale > 0 && duplicate > 0,
+        "the link did reorder ({stale}) and duplicate ({duplicate})"
+    );
 }

@@ -23,18 +23,30 @@ fn install_reaches_every_client_and_digests_match() {
 
     harness.perform(alice, Action::PickUp { object: server });
     harness.step();
-    harness.perform(alice, Action::InstallInRack { object: server, slot });
+    harness.perform(
+        alice,
+        Action::InstallInRack {
+            object: server,
+            slot,
+        },
+    );
     // The actor sees its own action at once, before any ACK.
     harness.step();
     let local = harness.clients[alice].world().object(server).unwrap();
     assert_eq!(local.placement, Placement::InRack(slot));
 
-    assert!(harness.run_until(200, |h| h.converged()), "clients did not converge");
+    assert!(
+        harness.run_until(200, |h| h.converged()),
+        "clients did not converge"
+    );
     let host_record = harness.host.world().object(server).unwrap();
     assert_eq!(host_record.placement, Placement::InRack(slot));
     for client in [alice, bob, carol] {
         assert_eq!(harness.client_digest(client), harness.host_digest());
-        assert_eq!(harness.clients[client].world().object(server), Some(host_record.clone()));
+        assert_eq!(
+            harness.clients[client].world().object(server),
+            Some(host_record.clone())
+        );
     }
     assert_eq!(harness.host_revision().0, 2);
     let accepted = harness
@@ -47,7 +59,16 @@ fn install_reaches_every_client_and_digests_match() {
     for observer in [bob, carol] {
         let changes = &harness.recorded(observer).changes;
         assert_eq!(changes.len(), 2);
-        assert_eq!(changes[1].action, Action::InstallInRack { object: server, slot });
+        assert_eq!(
+            changes[1].action,
+            Action::InstallInRack {
+                object: server,
+                slot
+            }
+        );
     }
-    assert!(harness.recorded(alice).changes.is_empty(), "the actor gets an ACK, not a broadcast");
+    assert!(
+        harness.recorded(alice).changes.is_empty(),
+        "the actor gets an ACK, not a broadcast"
+    );
 }

@@ -13,7 +13,10 @@ fn install_in_rack_action_is_at_most_12_bytes() {
         seq: u16::MAX,
         action: Action::InstallInRack {
             object: ObjectId::new(0, MAX_OBJECT_SERIAL),
-            slot: RackSlot { rack: ObjectId::new(0, MAX_OBJECT_SERIAL - 1), unit: RACK_UNITS },
+            slot: RackSlot {
+                rack: ObjectId::new(0, MAX_OBJECT_SERIAL - 1),
+                unit: RACK_UNITS,
+            },
         },
     };
     let bytes = encode(Channel::World, &message).unwrap();
@@ -25,7 +28,9 @@ fn install_in_rack_action_is_at_most_12_bytes() {
 fn accepted_ack_is_at_most_6_bytes() {
     let message = HostWorldMessage::Ack {
         seq: u16::MAX,
-        outcome: AckOutcome::Accepted { revision_low: u8::MAX },
+        outcome: AckOutcome::Accepted {
+            revision_low: u8::MAX,
+        },
     };
     let bytes = encode(Channel::World, &message).unwrap();
     assert_eq!(bytes.len(), 6);

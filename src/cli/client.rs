@@ -65,7 +65,10 @@ pub fn run(args: ClientArgs) -> Result<ExitCode, CliError> {
     });
     app.add_systems(Update, (watch_join, log_arrivals));
     let exit = app.run();
-    let failure = app.world().get_resource::<JoinWatch>().and_then(|w| w.failure.clone());
+    let failure = app
+        .world()
+        .get_resource::<JoinWatch>()
+        .and_then(|w| w.failure.clone());
     match (exit, failure) {
         (_, Some(reason)) => Err(format!("could not join {}: {reason}", args.connect).into()),
         (AppExit::Success, None) => Ok(ExitCode::SUCCESS),

@@ -43,7 +43,13 @@ pub fn run(command: WorldCommand) -> Result<ExitCode, CliError> {
             let save = generate_world(objects, seed);
             std::fs::write(&output, save.to_ron())
                 .map_err(|e| format!("{}: {e}", output.display()))?;
-            let stats = WorldStats::of(save.objects.iter().map(|o| o.clone().into()).collect::<Vec<_>>().iter());
+            let stats = WorldStats::of(
+                save.objects
+                    .iter()
+                    .map(|o| o.clone().into())
+                    .collect::<Vec<_>>()
+                    .iter(),
+            );
             println!("wrote {}: {}", output.display(), stats.digest);
         }
         WorldCommand::Stats { file } => {

@@ -15,17 +15,33 @@ pub fn loose_server_and_slot(harness: &Harness) -> (ObjectId, RackSlot) {
 
 /// Client `actor` picks a loose server up and installs it; every client must converge
 /// with the host and see the server in its slot. Returns the server and slot.
-pub fn install_and_converge(harness: &mut Harness, actor: usize, max_steps: usize) -> (ObjectId, RackSlot) {
+pub fn install_and_converge(
+    harness: &mut Harness,
+    actor: usize,
+    max_steps: usize,
+) -> (ObjectId, RackSlot) {
     let (server, slot) = loose_server_and_slot(harness);
     harness.perform(actor, Action::PickUp { object: server });
     harness.step();
-    harness.perform(actor, Action::InstallInRack { object: server, slot });
-    assert!(harness.run_until(max_steps, |h| h.converged()), "clients did not converge");
+    harness.perform(
+        actor,
+        Action::InstallInRack {
+            object: server,
+            slot,
+        },
+    );
+    assert!(
+        harness.run_until(max_steps, |h| h.converged()),
+        "clients did not converge"
+    );
     let host_record = harness.host.world().object(server).expect("server exists");
     assert_eq!(host_record.placement, Placement::InRack(slot));
     for client in 0..harness.clients.len() {
         assert_eq!(harness.client_digest(client), harness.host_digest());
-        assert_eq!(harness.clients[client].world().object(server), Some(host_record.clone()));
+        assert_eq!(
+            harness.clients[client].world().object(server),
+            Some(host_record.clone())
+        );
     }
     (server, slot)
 }

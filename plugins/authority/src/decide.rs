@@ -131,7 +131,8 @@ fn broadcast(
         actor,
         action: action.clone(),
     };
-    let bytes = Bytes::from(encode(Channel::World, &message).expect("actions fit the world channel"));
+    let bytes =
+        Bytes::from(encode(Channel::World, &message).expect("actions fit the world channel"));
     for client in world.resource::<Sessions>().subscribers() {
         if Some(client) != except {
             server.send_message(client, Channel::World, bytes.clone());

@@ -17,16 +17,18 @@ pub mod snapshot;
 pub mod version;
 
 pub use action::{Action, Rejection};
-pub use channel::{CHANNELS, Channel, ChannelSpec, DEFAULT_BYTES_PER_TICK, Delivery, connection_config};
+pub use channel::{
+    CHANNELS, Channel, ChannelSpec, DEFAULT_BYTES_PER_TICK, Delivery, connection_config,
+};
 pub use codec::{CodecError, decode, encode};
 pub use ids::{MAX_NAMESPACE, ObjectId, PlayerId, Revision};
 pub use kind::{ObjectKind, RACK_UNITS};
 pub use message::{
-    AckOutcome, ClientWorldMessage, Hello, HostBulkMessage, HostWorldMessage, MAX_PLAYER_NAME_BYTES,
-    Refusal, Welcome,
+    AckOutcome, ClientWorldMessage, Hello, HostBulkMessage, HostWorldMessage,
+    MAX_PLAYER_NAME_BYTES, Refusal, Welcome,
 };
 pub use placement::{Placement, PosMm, RackSlot};
 pub use record::{CableEnd, Health, MAX_LABEL_BYTES, ObjectRecord, Properties};
-pub use snapshot::{SnapshotBody, WorldBounds, WorldSettings};
 pub use sequence::{Seq16, SequencedDrop, SequencedReceiver, SequencedSender};
+pub use snapshot::{SnapshotBody, WorldBounds, WorldSettings};
 pub use version::{PROTOCOL_VERSION, protocol_hash};

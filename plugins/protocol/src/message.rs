@@ -85,7 +85,9 @@ pub enum Refusal {
         client: u16,
     },
     /// Same version number, different message definitions (different builds).
-    #[error("protocol hash mismatch: host {host:016x}, client {client:016x} (rebuild both from the same source)")]
+    #[error(
+        "protocol hash mismatch: host {host:016x}, client {client:016x} (rebuild both from the same source)"
+    )]
     HashMismatch {
         /// The host's hash.
         host: u64,

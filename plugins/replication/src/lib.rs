@@ -6,7 +6,9 @@ pub mod host;
 pub mod sets;
 pub mod snapshot;
 
-pub use client::{ClientReplicationPlugin, ClientSession, ClientSettings, JoinState, WorldUpdate, WorldUpdates};
+pub use client::{
+    ClientReplicationPlugin, ClientSession, ClientSettings, JoinState, WorldUpdate, WorldUpdates,
+};
 pub use host::{ActionInbox, HostReplicationPlugin, HostSettings, InboundAction, Sessions};
 pub use sets::RacksyncSystems;
 pub use snapshot::EncodedSnapshot;

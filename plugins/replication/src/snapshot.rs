@@ -89,7 +89,10 @@ pub fn decode_snapshot(compressed: &[u8]) -> Result<SnapshotBody, SnapshotError>
     let (body, rest) =
         decode_prefix::<SnapshotBody>(&raw).map_err(|e| SnapshotError::Decode(e.to_string()))?;
     if !rest.is_empty() {
-        return Err(SnapshotError::Decode(format!("{} trailing bytes", rest.len())));
+        return Err(SnapshotError::Decode(format!(
+            "{} trailing bytes",
+            rest.len()
+        )));
     }
     Ok(body)
 }

@@ -1,8 +1,8 @@
 //! Optimistic apply, and reconciliation with what the host decided.
 
+use crate::RollbackSettings;
 use crate::outcome::{ActionOutcome, PerformAction, RemoteChange, RollbackStats};
 use crate::pending::{Pending, PendingActions};
-use crate::RollbackSettings;
 use bevy_ecs::prelude::*;
 use bevy_log::warn;
 use bevy_renet::RenetClient;
@@ -86,7 +86,9 @@ fn perform(world: &mut World, me: PlayerId, action: Action) {
     });
     let message = ClientWorldMessage::Action { seq, action };
     let bytes = encode(Channel::World, &message).expect("actions fit the world channel");
-    world.resource_mut::<RenetClient>().send_message(Channel::World, bytes);
+    world
+        .resource_mut::<RenetClient>()
+        .send_message(Channel::World, bytes);
     world.resource_mut::<RollbackStats>().sent += 1;
 }
 
@@ -120,7 +122,12 @@ fn rewind(world: &mut World) {
 /// Re-applies pending actions that are still live, in order, dropping those that no
 /// longer validate.
 fn replay(world: &mut World, me: PlayerId) {
-    let queue: Vec<Pending> = world.resource::<PendingActions>().queue.iter().cloned().collect();
+    let queue: Vec<Pending> = world
+        .resource::<PendingActions>()
+        .queue
+        .iter()
+        .cloned()
+        .collect();
     for entry in queue {
         if !entry.applied {
             continue;
@@ -226,7 +233,13 @@ fn on_ack(world: &mut World, me: PlayerId, seq: u16, outcome: AckOutcome) {
     }
 }
 
-fn on_broadcast(world: &mut World, me: PlayerId, revision: Revision, actor: PlayerId, action: Action) {
+fn on_broadcast(
+    world: &mut World,
+    me: PlayerId,
+    revision: Revision,
+    actor: PlayerId,
+    action: Action,
+) {
     let expected = advance_revision(world);
     if revision != expected {
         warn!(%revision, %expected, "broadcast revision out of sequence");

@@ -80,16 +80,17 @@ pub fn check_consistency(
             return Err(ConsistencyError::DuplicateId(record.id));
         }
     }
-    let expect = |object: ObjectId, target: ObjectId, ok: fn(ObjectKind) -> bool, expected| {
-        match kinds.get(&target) {
+    let expect =
+        |object: ObjectId, target: ObjectId, ok: fn(ObjectKind) -> bool, expected| match kinds
+            .get(&target)
+        {
             Some(kind) if ok(*kind) => Ok(()),
             _ => Err(ConsistencyError::BadReference {
                 object,
                 target,
                 expected,
             }),
-        }
-    };
+        };
     let mut units: HashMap<(ObjectId, u8), ObjectId> = HashMap::new();
     let mut ports: HashMap<(ObjectId, u8), ObjectId> = HashMap::new();
     let mut use_port = |object: ObjectId, device: ObjectId, port: u8, kind: ObjectKind| {
@@ -111,13 +112,19 @@ pub fn check_consistency(
             }
             Placement::Held(_) if holding == Holding::Allowed => {}
             Placement::Held(_) => {
-                return Err(ConsistencyError::BadPlacement(record.id, record.kind.name()));
+                return Err(ConsistencyError::BadPlacement(
+                    record.id,
+                    record.kind.name(),
+                ));
             }
             Placement::InRack(slot) => {
                 let height = record
                     .kind
                     .rack_units()
-                    .ok_or(ConsistencyError::BadPlacement(record.id, record.kind.name()))?;
+                    .ok_or(ConsistencyError::BadPlacement(
+                        record.id,
+                        record.kind.name(),
+                    ))?;
                 expect(record.id, slot.rack, |k| k == ObjectKind::Rack, "rack")?;
                 let last = u16::from(slot.unit) + u16::from(height) - 1;
                 if slot.unit == 0 || last > u16::from(RACK_UNITS) {
@@ -131,7 +138,10 @@ pub fn check_consistency(
             }
             Placement::InPort { switch, port } => {
                 if record.kind != ObjectKind::SfpModule {
-                    return Err(ConsistencyError::BadPlacement(record.id, record.kind.name()));
+                    return Err(ConsistencyError::BadPlacement(
+                        record.id,
+                        record.kind.name(),
+                    ));
                 }
                 expect(record.id, switch, |k| k == ObjectKind::Switch, "switch")?;
                 use_port(record.id, switch, port, ObjectKind::Switch)?;
@@ -144,7 +154,10 @@ pub fn check_consistency(
     for record in &objects {
         let Some(ends) = record.cable else { continue };
         if record.kind != ObjectKind::Cable {
-            return Err(ConsistencyError::BadPlacement(record.id, record.kind.name()));
+            return Err(ConsistencyError::BadPlacement(
+                record.id,
+                record.kind.name(),
+            ));
         }
         for end in ends {
             match end {

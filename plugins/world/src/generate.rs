@@ -8,8 +8,8 @@
 
 use crate::save::{SAVE_FORMAT, SavedObject, WorldSave};
 use racksync_protocol::{
-    CableEnd, Health, ObjectId, ObjectKind, ObjectRecord, Placement, PosMm, Properties,
-    RACK_UNITS, RackSlot, WorldBounds,
+    CableEnd, Health, ObjectId, ObjectKind, ObjectRecord, Placement, PosMm, Properties, RACK_UNITS,
+    RackSlot, WorldBounds,
 };
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -41,7 +41,11 @@ pub fn generate_world(objects: usize, seed: u64) -> WorldSave {
         revision: 0,
         bounds: WorldBounds::default(),
         customers: (1..=CUSTOMERS).collect(),
-        objects: generator.records.into_iter().map(SavedObject::from).collect(),
+        objects: generator
+            .records
+            .into_iter()
+            .map(SavedObject::from)
+            .collect(),
     }
 }
 
@@ -86,8 +90,10 @@ impl Generator {
             };
             record.powered = matches!(placement, Placement::InRack(_)) && self.rng.random_bool(0.9);
         }
-        if matches!(kind, ObjectKind::Server1U | ObjectKind::Server3U | ObjectKind::Server7U)
-            && matches!(placement, Placement::InRack(_))
+        if matches!(
+            kind,
+            ObjectKind::Server1U | ObjectKind::Server3U | ObjectKind::Server7U
+        ) && matches!(placement, Placement::InRack(_))
         {
             record.properties = Properties {
                 ip: Some(Ipv4Addr::from(self.next_ip)),
@@ -175,7 +181,7 @@ impl Generator {
                 switch_port += 1;
             }
             self.servers += 1;
-            if self.servers % LOOSE_EVERY == 0 {
+            if self.servers.is_multiple_of(LOOSE_EVERY) {
                 self.loose(origin);
             }
         }
@@ -217,8 +223,12 @@ mod tests {
         for count in [0, 1, 2, 50, 1000] {
             let save = generate_world(count, 7);
             assert_eq!(save.objects.len(), count);
-            check_consistency(&save.settings(), save.objects.iter().cloned().map(Into::into), Holding::Forbidden)
-                .unwrap();
+            check_consistency(
+                &save.settings(),
+                save.objects.iter().cloned().map(Into::into),
+                Holding::Forbidden,
+            )
+            .unwrap();
         }
     }
 

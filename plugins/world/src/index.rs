@@ -62,7 +62,9 @@ impl WorldIndex {
     pub(crate) fn insert(&mut self, entity: Entity, record: &ObjectRecord) {
         self.entities.insert(record.id, entity);
         if record.kind == racksync_protocol::ObjectKind::Rack {
-            self.racks.entry(record.id).or_insert([None; RACK_UNITS as usize]);
+            self.racks
+                .entry(record.id)
+                .or_insert([None; RACK_UNITS as usize]);
         }
         self.link(record);
     }
@@ -112,7 +114,9 @@ impl WorldIndex {
                 }
             }
             Placement::Held(player) => remove_from(&mut self.hands, player, record.id),
-            Placement::InPort { switch, .. } => remove_from(&mut self.modules_in, switch, record.id),
+            Placement::InPort { switch, .. } => {
+                remove_from(&mut self.modules_in, switch, record.id)
+            }
             Placement::Floor { .. } => {}
         }
         for device in cable_devices(record) {
@@ -129,10 +133,14 @@ fn unit_range(first: u8, height: u8) -> std::ops::Range<usize> {
 }
 
 fn cable_devices(record: &ObjectRecord) -> impl Iterator<Item = ObjectId> {
-    record.cable.into_iter().flatten().filter_map(|end| match end {
-        CableEnd::Port { device, .. } => Some(device),
-        CableEnd::Customer(_) => None,
-    })
+    record
+        .cable
+        .into_iter()
+        .flatten()
+        .filter_map(|end| match end {
+            CableEnd::Port { device, .. } => Some(device),
+            CableEnd::Customer(_) => None,
+        })
 }
 
 fn remove_from<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<ObjectId>>, key: K, id: ObjectId) {

@@ -41,5 +41,8 @@ pub fn free_slot(world: &World, height: u8) -> Option<RackSlot> {
 /// The occupant of one rack unit, if any.
 pub fn occupant(world: &World, rack: ObjectId, unit: u8) -> Option<ObjectId> {
     let units = world.resource::<WorldIndex>().rack_units(rack)?;
-    units.get(usize::from(unit).checked_sub(1)?).copied().flatten()
+    units
+        .get(usize::from(unit).checked_sub(1)?)
+        .copied()
+        .flatten()
 }

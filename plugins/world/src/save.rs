@@ -144,7 +144,11 @@ impl WorldSave {
         if save.format != SAVE_FORMAT {
             return Err(SaveError::Format { found: save.format });
         }
-        check_consistency(&save.settings(), save.objects.iter().cloned().map(Into::into), Holding::Forbidden)?;
+        check_consistency(
+            &save.settings(),
+            save.objects.iter().cloned().map(Into::into),
+            Holding::Forbidden,
+        )?;
         Ok(save)
     }
 

@@ -82,7 +82,9 @@ impl ReadObjects for World {
     }
 
     fn digest(&self) -> WorldDigest {
-        self.get_resource::<WorldDigest>().copied().unwrap_or_default()
+        self.get_resource::<WorldDigest>()
+            .copied()
+            .unwrap_or_default()
     }
 
     fn recompute_digest(&self) -> WorldDigest {
@@ -99,7 +101,10 @@ fn read_record(world: &World, entity: Entity) -> Option<ObjectRecord> {
         placement: entity.get::<Placed>()?.0,
         powered: entity.get::<Powered>().is_some_and(|p| p.0),
         health: entity.get::<Wear>().map(|w| w.0).unwrap_or_default(),
-        properties: entity.get::<Props>().map(|p| p.0.clone()).unwrap_or_default(),
+        properties: entity
+            .get::<Props>()
+            .map(|p| p.0.clone())
+            .unwrap_or_default(),
         cable: entity.get::<CableLink>().map(|c| c.0),
     })
 }
@@ -158,7 +163,8 @@ impl WorldObjects for World {
             index.unlink(&old);
             index.link(&record);
         }
-        self.resource_mut::<WorldDigest>().replace(old_hash, new_hash);
+        self.resource_mut::<WorldDigest>()
+            .replace(old_hash, new_hash);
         let mut entity_mut = self.entity_mut(entity);
         if old.placement != record.placement {
             entity_mut.insert(Placed(record.placement));
@@ -193,7 +199,11 @@ impl WorldObjects for World {
 
     fn clear_objects(&mut self) {
         self.init_world_resources();
-        let entities: Vec<Entity> = self.resource::<WorldIndex>().iter().map(|(_, e)| e).collect();
+        let entities: Vec<Entity> = self
+            .resource::<WorldIndex>()
+            .iter()
+            .map(|(_, e)| e)
+            .collect();
         for entity in entities {
             self.despawn(entity);
         }

@@ -1,6 +1,8 @@
 //! Client: the handshake, the snapshot download, and routing live updates.
 
-use super::session::{ClientSession, ClientSettings, JoinState, LoadProgress, WorldUpdate, WorldUpdates};
+use super::session::{
+    ClientSession, ClientSettings, JoinState, LoadProgress, WorldUpdate, WorldUpdates,
+};
 use crate::snapshot::{SnapshotError, decode_snapshot};
 use bevy_ecs::prelude::*;
 use bevy_log::{error, info, warn};
@@ -72,8 +74,10 @@ pub fn receive_from_host(world: &mut World) {
         }
         // `bulk` and `world` are independent channels, so the snapshot may overtake its
         // Welcome; it waits in renet until the Welcome has put us in Loading.
-        while matches!(world.resource::<ClientSession>().state, JoinState::Loading(_))
-            && let Some(bytes) = client.receive_message(Channel::Bulk)
+        while matches!(
+            world.resource::<ClientSession>().state,
+            JoinState::Loading(_)
+        ) && let Some(bytes) = client.receive_message(Channel::Bulk)
         {
             match decode::<HostBulkMessage>(Channel::Bulk, &bytes) {
                 Ok(message) => {
@@ -133,7 +137,10 @@ fn handle_world(world: &mut World, client: &mut RenetClient, message: HostWorldM
         }
     };
     match state {
-        JoinState::Loading(_) => world.resource_mut::<SnapshotDownload>().buffered.push(update),
+        JoinState::Loading(_) => world
+            .resource_mut::<SnapshotDownload>()
+            .buffered
+            .push(update),
         JoinState::Playing => world.resource_mut::<WorldUpdates>().0.push_back(update),
         _ => fail(world, client, "world update before Welcome".into()),
     }
@@ -191,8 +198,12 @@ fn handle_bulk(world: &mut World, message: HostBulkMessage) -> Result<(), Snapsh
 fn finish_load(world: &mut World, announced: Announced) -> Result<(), SnapshotError> {
     let download = std::mem::take(&mut *world.resource_mut::<SnapshotDownload>());
     let body = decode_snapshot(&download.received)?;
-    check_consistency(&body.settings, body.objects.iter().cloned(), Holding::Allowed)
-        .map_err(|e| SnapshotError::Inconsistent(e.to_string()))?;
+    check_consistency(
+        &body.settings,
+        body.objects.iter().cloned(),
+        Holding::Allowed,
+    )
+    .map_err(|e| SnapshotError::Inconsistent(e.to_string()))?;
     world
         .load_snapshot(body, announced.revision)
         .map_err(|e| SnapshotError::Inconsistent(e.to_string()))?;
@@ -204,7 +215,10 @@ fn finish_load(world: &mut World, announced: Announced) -> Result<(), SnapshotEr
         });
     }
     info!(revision = %announced.revision, buffered = download.buffered.len(), "world loaded");
-    world.resource_mut::<WorldUpdates>().0.extend(download.buffered);
+    world
+        .resource_mut::<WorldUpdates>()
+        .0
+        .extend(download.buffered);
     world.resource_mut::<ClientSession>().state = JoinState::Playing;
     Ok(())
 }

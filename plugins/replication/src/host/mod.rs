@@ -5,7 +5,10 @@ mod sessions;
 mod settings;
 mod stream;
 
-pub use receive::{SnapshotCache, close, close_lingering, receive_from_clients, send_world, track_connections, valid_name};
+pub use receive::{
+    SnapshotCache, close, close_lingering, receive_from_clients, send_world, track_connections,
+    valid_name,
+};
 pub use sessions::{ActionInbox, InboundAction, Session, SessionPhase, Sessions, SnapshotStream};
 pub use settings::HostSettings;
 pub use stream::stream_snapshots;
@@ -41,4 +44,3 @@ impl Plugin for HostReplicationPlugin {
             );
     }
 }
-

@@ -45,7 +45,11 @@ pub fn track_connections(
 /// [`crate::RacksyncSystems::Receive`] on the host.
 pub fn receive_from_clients(world: &mut World) {
     world.resource_scope::<RenetServer, _>(|world, mut server| {
-        let clients: Vec<ClientId> = world.resource::<Sessions>().iter().map(|(id, _)| id).collect();
+        let clients: Vec<ClientId> = world
+            .resource::<Sessions>()
+            .iter()
+            .map(|(id, _)| id)
+            .collect();
         for client in clients {
             while let Some(bytes) = server.receive_message(client, Channel::World) {
                 match decode::<ClientWorldMessage>(Channel::World, &bytes) {
@@ -95,7 +99,10 @@ fn handle_message(
             server.disconnect(client);
         }
         (message, _, _) => {
-            let reason = format!("unexpected {} before or after handshake", message_name(&message));
+            let reason = format!(
+                "unexpected {} before or after handshake",
+                message_name(&message)
+            );
             close(world, server, client, Refusal::ProtocolViolation(reason));
         }
     }
@@ -190,7 +197,8 @@ fn cached_snapshot(world: &mut World) -> EncodedSnapshot {
 pub fn close(world: &mut World, server: &mut RenetServer, client: ClientId, reason: Refusal) {
     warn!(client, %reason, "refusing client");
     send_world(server, client, &HostWorldMessage::Refused(reason));
-    let at = world.resource::<Time<Real>>().elapsed() + world.resource::<HostSettings>().refuse_linger;
+    let at =
+        world.resource::<Time<Real>>().elapsed() + world.resource::<HostSettings>().refuse_linger;
     if let Some(session) = world.resource_mut::<Sessions>().get_mut(client) {
         session.phase = SessionPhase::Closing { at };
     }

@@ -3,7 +3,7 @@
 use crate::snapshot::EncodedSnapshot;
 use bevy_ecs::prelude::*;
 use core::time::Duration;
-use racksync_protocol::{Action, PlayerId, MAX_NAMESPACE};
+use racksync_protocol::{Action, MAX_NAMESPACE, PlayerId};
 use renet::ClientId;
 use std::collections::BTreeMap;
 
@@ -98,17 +98,27 @@ impl Sessions {
 
     /// Clients that receive broadcasts, in client-id order.
     pub fn subscribers(&self) -> impl Iterator<Item = ClientId> + '_ {
-        self.iter().filter(|(_, s)| s.subscribed()).map(|(id, _)| id)
+        self.iter()
+            .filter(|(_, s)| s.subscribed())
+            .map(|(id, _)| id)
     }
 
     /// Number of welcomed players.
     pub fn players(&self) -> usize {
-        self.by_client.values().filter(|s| s.player.is_some()).count()
+        self.by_client
+            .values()
+            .filter(|s| s.player.is_some())
+            .count()
     }
 
     /// The lowest player id no session uses, if any is left.
     pub fn free_player_id(&self) -> Option<PlayerId> {
-        let mut used: Vec<u16> = self.by_client.values().filter_map(|s| s.player).map(|p| p.0).collect();
+        let mut used: Vec<u16> = self
+            .by_client
+            .values()
+            .filter_map(|s| s.player)
+            .map(|p| p.0)
+            .collect();
         used.sort_unstable();
         let mut candidate = 1u16;
         for id in used {
@@ -123,7 +133,9 @@ impl Sessions {
 
     /// The session of a player.
     pub fn client_of(&self, player: PlayerId) -> Option<ClientId> {
-        self.iter().find(|(_, s)| s.player == Some(player)).map(|(id, _)| id)
+        self.iter()
+            .find(|(_, s)| s.player == Some(player))
+            .map(|(id, _)| id)
     }
 }
 

@@ -36,12 +36,20 @@ pub fn stream_snapshots(mut server: ResMut<RenetServer>, mut sessions: ResMut<Se
             if !server.can_send_message(client, Channel::Bulk, chunk.len() + CHUNK_OVERHEAD) {
                 break;
             }
-            send_bulk(&mut server, client, &HostBulkMessage::SnapshotChunk(chunk.to_vec()));
+            send_bulk(
+                &mut server,
+                client,
+                &HostBulkMessage::SnapshotChunk(chunk.to_vec()),
+            );
             next += 1;
         }
         stream.next_chunk = Some(next);
         if next >= snapshot.chunk_count() {
-            debug!(client, objects = snapshot.objects, "snapshot handed to renet");
+            debug!(
+                client,
+                objects = snapshot.objects,
+                "snapshot handed to renet"
+            );
             session.phase = SessionPhase::Playing;
         }
     }
