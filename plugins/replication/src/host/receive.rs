@@ -12,7 +12,7 @@ use racksync_protocol::{
     Channel, ClientWorldMessage, Hello, HostWorldMessage, MAX_PLAYER_NAME_BYTES, PROTOCOL_VERSION,
     Refusal, Welcome, decode, encode, protocol_hash,
 };
-use racksync_world::{Player, WorldRevision};
+use racksync_world::{Player, WorldIndex, WorldRevision};
 use renet::{ClientId, ServerEvent};
 
 /// The latest encoded snapshot, reused by every client that joins at its revision.
@@ -121,7 +121,11 @@ fn handle_hello(world: &mut World, server: &mut RenetServer, client: ClientId, h
         close(world, server, client, reason);
         return;
     }
-    let Some(player) = world.resource::<Sessions>().free_player_id() else {
+    let index = world.resource::<WorldIndex>();
+    let free = world
+        .resource::<Sessions>()
+        .free_player_id(|id| index.held_by(id).is_empty());
+    let Some(player) = free else {
         close(world, server, client, Refusal::Full);
         return;
     };

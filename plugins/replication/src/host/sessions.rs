@@ -5,7 +5,7 @@ use bevy_ecs::prelude::*;
 use core::time::Duration;
 use racksync_protocol::{Action, MAX_NAMESPACE, PlayerId};
 use renet::ClientId;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Where a connection is in its life on the host.
 #[derive(Debug)]
@@ -111,24 +111,20 @@ impl Sessions {
             .count()
     }
 
-    /// The lowest player id no session uses, if any is left.
-    pub fn free_player_id(&self) -> Option<PlayerId> {
-        let mut used: Vec<u16> = self
+    /// The lowest player id no session uses and `reusable` allows, if any is left.
+    ///
+    /// `reusable` lets the caller skip ids that still own something in the world (objects
+    /// a departed player held), so a newcomer never inherits them.
+    pub fn free_player_id(&self, reusable: impl Fn(PlayerId) -> bool) -> Option<PlayerId> {
+        let used: BTreeSet<u16> = self
             .by_client
             .values()
             .filter_map(|s| s.player)
             .map(|p| p.0)
             .collect();
-        used.sort_unstable();
-        let mut candidate = 1u16;
-        for id in used {
-            if id == candidate {
-                candidate += 1;
-            } else if id > candidate {
-                break;
-            }
-        }
-        (candidate <= MAX_NAMESPACE).then_some(PlayerId(candidate))
+        (1..=MAX_NAMESPACE)
+            .map(PlayerId)
+            .find(|id| !used.contains(&id.0) && reusable(*id))
     }
 
     /// The session of a player.

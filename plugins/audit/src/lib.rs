@@ -1,1 +1,0 @@
-//! racksync_audit
