@@ -1,4 +1,6 @@
 //! Flows several integration tests share, on top of `racksync::harness`.
+// Each test file compiles this module on its own and uses only part of it.
+#![allow(dead_code)]
 
 use racksync::harness::Harness;
 use racksync_protocol::{Action, ObjectId, ObjectKind, Placement, RackSlot};
