@@ -14,6 +14,7 @@ use racksync_transport::{DEFAULT_PROTOCOL_ID, new_client, udp_client};
 use racksync_world::{ReadObjects, WorldRevision};
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Options of `racksync client`.
@@ -38,7 +39,8 @@ pub struct ClientArgs {
 struct JoinWatch {
     once: bool,
     deadline: Duration,
-    failure: Option<String>,
+    /// Shared with `run`, because `App::run` consumes the app's world.
+    failure: Arc<Mutex<Option<String>>>,
 }
 
 /// Runs the client until it is done (with `--once`) or Ctrl-C.
@@ -58,17 +60,15 @@ pub fn run(args: ClientArgs) -> Result<ExitCode, CliError> {
     let client_id = rand::random::<u64>();
     app.insert_resource(new_client());
     app.insert_resource(udp_client(args.connect, client_id, DEFAULT_PROTOCOL_ID)?);
+    let failure = Arc::new(Mutex::new(None));
     app.insert_resource(JoinWatch {
         once: args.once,
         deadline: Duration::from_secs(args.timeout),
-        failure: None,
+        failure: failure.clone(),
     });
     app.add_systems(Update, (watch_join, log_arrivals));
     let exit = app.run();
-    let failure = app
-        .world()
-        .get_resource::<JoinWatch>()
-        .and_then(|w| w.failure.clone());
+    let failure = failure.lock().map_or(None, |f| f.clone());
     match (exit, failure) {
         (_, Some(reason)) => Err(format!("could not join {}: {reason}", args.connect).into()),
         (AppExit::Success, None) => Ok(ExitCode::SUCCESS),
@@ -91,7 +91,9 @@ fn watch_join(world: &mut World) {
         _ => return,
     };
     if let Some(reason) = failure {
-        watch.failure = Some(reason);
+        if let Ok(mut slot) = watch.failure.lock() {
+            *slot = Some(reason);
+        }
         world.write_message(AppExit::error());
         return;
     }
