@@ -9,7 +9,7 @@ use bevy_log::{Level, info};
 use clap::Args;
 use racksync_replication::HostSettings;
 use racksync_transport::{DEFAULT_PROTOCOL_ID, new_server, udp_server};
-use racksync_world::{WorldSave, WorldStats};
+use racksync_world::{ReadObjects, WorldSave};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,9 +53,9 @@ pub fn run(args: HostArgs) -> Result<ExitCode, CliError> {
         max_players: args.max_players,
         ..HostSettings::default()
     };
-    let records: Vec<_> = world.objects.iter().cloned().map(Into::into).collect();
-    let digest = WorldStats::of(&records).digest;
     let mut app = host_app(&HostOptions { world, settings })?;
+    // The loaded world maintains its digest; no second pass over the save.
+    let digest = app.world().digest();
     let tick = Duration::from_secs_f64(1.0 / f64::from(args.tick_hz));
     app.add_plugins((
         ScheduleRunnerPlugin::run_loop(tick),

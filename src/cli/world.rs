@@ -43,13 +43,8 @@ pub fn run(command: WorldCommand) -> Result<ExitCode, CliError> {
             let save = generate_world(objects, seed);
             std::fs::write(&output, save.to_ron())
                 .map_err(|e| format!("{}: {e}", output.display()))?;
-            let stats = WorldStats::of(
-                save.objects
-                    .iter()
-                    .map(|o| o.clone().into())
-                    .collect::<Vec<_>>()
-                    .iter(),
-            );
+            let records: Vec<_> = save.objects.iter().cloned().map(Into::into).collect();
+            let stats = WorldStats::of(&records);
             println!("wrote {}: {}", output.display(), stats.digest);
         }
         WorldCommand::Stats { file } => {

@@ -15,7 +15,7 @@ mod reconcile;
 
 pub use outcome::{ActionOutcome, PerformAction, RemoteChange, RollbackStats};
 pub use pending::{Pending, PendingActions};
-pub use reconcile::{collect_requests, reconcile};
+pub use reconcile::{Requests, collect_requests, reconcile};
 
 use bevy_app::prelude::*;
 use bevy_ecs::prelude::*;
@@ -57,6 +57,7 @@ impl Plugin for RollbackPlugin {
             ack_timeout: self.ack_timeout,
         })
         .init_resource::<PendingActions>()
+        .init_resource::<Requests>()
         .init_resource::<RollbackStats>()
         .add_message::<PerformAction>()
         .add_message::<ActionOutcome>()

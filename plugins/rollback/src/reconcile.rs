@@ -14,19 +14,16 @@ use racksync_replication::{ClientSession, WorldUpdate, WorldUpdates};
 use racksync_world::rules;
 use racksync_world::{ReadObjects, WorldObjects, WorldRevision};
 
-/// Actions the game asked for this frame, oldest first.
+/// Actions the game asked for, oldest first, waiting for [`reconcile`].
 #[derive(Resource, Debug, Default)]
-pub(crate) struct Requests(Vec<Action>);
+pub struct Requests(pub Vec<Action>);
 
-/// Moves [`PerformAction`] messages into the request queue. Runs in
+/// Moves [`PerformAction`] messages into [`Requests`]. Runs in
 /// [`racksync_replication::RacksyncSystems::Process`] on the client, before [`reconcile`].
-pub fn collect_requests(mut reader: MessageReader<PerformAction>, mut commands: Commands) {
-    let actions: Vec<Action> = reader.read().map(|request| request.0.clone()).collect();
-    if !actions.is_empty() {
-        commands.queue(move |world: &mut World| {
-            world.get_resource_or_init::<Requests>().0.extend(actions);
-        });
-    }
+pub fn collect_requests(mut reader: MessageReader<PerformAction>, mut requests: ResMut<Requests>) {
+    requests
+        .0
+        .extend(reader.read().map(|request| request.0.clone()));
 }
 
 /// Applies host updates, times out stale pending actions, then performs new requests.
@@ -47,10 +44,7 @@ pub fn reconcile(world: &mut World) {
         }
     }
     expire(world, me);
-    let requests = world
-        .get_resource_mut::<Requests>()
-        .map(|mut r| std::mem::take(&mut r.0))
-        .unwrap_or_default();
+    let requests = std::mem::take(&mut world.resource_mut::<Requests>().0);
     for action in requests {
         if playing {
             perform(world, me, action);
