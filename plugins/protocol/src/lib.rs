@@ -16,7 +16,7 @@ pub mod sequence;
 pub mod snapshot;
 pub mod version;
 
-pub use action::{Action, Rejection};
+pub use action::{Action, Property, Rejection};
 pub use channel::{
     CHANNELS, Channel, ChannelSpec, DEFAULT_BYTES_PER_TICK, Delivery, connection_config,
 };

@@ -5,7 +5,7 @@
 //! variant, so two builds whose message definitions differ refuse each other with a
 //! clear reason instead of misreading each other's bytes.
 
-use crate::action::{Action, Rejection};
+use crate::action::{Action, Property, Rejection};
 use crate::channel::CHANNELS;
 use crate::codec::encode_unbounded;
 use crate::ids::{ObjectId, PlayerId, Revision};
@@ -41,31 +41,66 @@ fn compute_protocol_hash() -> u64 {
     hasher.digest()
 }
 
-/// One encoding per message variant, built so that adding a variant forces a new
-/// exemplar (the matches below are exhaustive).
-fn exemplar_encodings() -> Vec<Vec<u8>> {
+/// One action of every kind. The count is checked against [`Action::NAMES`] in the
+/// tests, so a new action kind cannot be forgotten here.
+fn exemplar_actions() -> Vec<Action> {
     let id = ObjectId::new(1, 2);
     let slot = RackSlot { rack: id, unit: 3 };
-    let actions = [
+    let pos = PosMm::new(1, 2, 3);
+    let ends = [
+        CableEnd::Port {
+            device: id,
+            port: 1,
+        },
+        CableEnd::Customer(2),
+    ];
+    vec![
         Action::PickUp { object: id },
         Action::Drop {
             object: id,
-            pos: PosMm::new(1, 2, 3),
+            pos,
             yaw: 4,
         },
         Action::InstallInRack { object: id, slot },
         Action::RemoveFromRack { object: id },
-    ];
-    let mut out = Vec::new();
-    for action in &actions {
-        match action {
-            Action::PickUp { .. }
-            | Action::Drop { .. }
-            | Action::InstallInRack { .. }
-            | Action::RemoveFromRack { .. } => out.push(encode_unbounded(action)),
-        }
-    }
-    let rejections = [
+        Action::SetPower {
+            object: id,
+            on: true,
+        },
+        Action::SetProperty {
+            object: id,
+            value: Property::Label(Some("x".into())),
+        },
+        Action::ConnectCable { cable: id, ends },
+        Action::DisconnectCable { cable: id },
+        Action::Spawn {
+            object: id,
+            kind: ObjectKind::SfpBox,
+            pos,
+            yaw: 5,
+        },
+        Action::Destroy { object: id },
+        Action::InsertSfp {
+            module: id,
+            switch: id,
+            port: 6,
+        },
+        Action::RemoveSfp { module: id },
+        Action::Repair { object: id },
+        Action::Break { object: id },
+        Action::Wear { seconds: 7 },
+        Action::Release {
+            object: id,
+            pos,
+            yaw: 8,
+        },
+    ]
+}
+
+/// One rejection of every kind, plus every property key.
+fn exemplar_rejections() -> Vec<Rejection> {
+    let id = ObjectId::new(1, 2);
+    vec![
         Rejection::UnknownObject(id),
         Rejection::WrongKind(ObjectKind::Rack),
         Rejection::HeldByOther(PlayerId(1)),
@@ -84,8 +119,45 @@ fn exemplar_encodings() -> Vec<Vec<u8>> {
         Rejection::CablesAttached(id),
         Rejection::ModulesInserted(id),
         Rejection::OutOfBounds,
-    ];
-    for rejection in &rejections {
+        Rejection::HostOnly,
+        Rejection::NoChange,
+        Rejection::DeviceBroken,
+        Rejection::NothingToRepair,
+        Rejection::EndOfLife,
+        Rejection::InvalidIp,
+        Rejection::DuplicateIp(id),
+        Rejection::InvalidLabel,
+        Rejection::UnknownCustomer(3),
+        Rejection::CableConnected,
+        Rejection::CableNotConnected,
+        Rejection::SameEndpoints,
+        Rejection::NoSuchPort {
+            device: id,
+            port: 4,
+        },
+        Rejection::PortTaken(id),
+        Rejection::NoModule {
+            switch: id,
+            port: 5,
+        },
+        Rejection::NotInstalled(id),
+        Rejection::NotASwitch(id),
+        Rejection::NotInPort,
+        Rejection::WrongNamespace,
+        Rejection::IdTaken(id),
+    ]
+}
+
+/// One encoding per message variant.
+fn exemplar_encodings() -> Vec<Vec<u8>> {
+    let id = ObjectId::new(1, 2);
+    let slot = RackSlot { rack: id, unit: 3 };
+    let actions = exemplar_actions();
+    let mut out = Vec::new();
+    for action in &actions {
+        out.push(encode_unbounded(action));
+    }
+    for rejection in &exemplar_rejections() {
         out.push(encode_unbounded(rejection));
     }
     for kind in ObjectKind::ALL {
@@ -117,6 +189,14 @@ fn exemplar_encodings() -> Vec<Vec<u8>> {
         ]),
     };
     out.push(encode_unbounded(&record));
+    for property in [
+        Property::Ip(Some([10, 0, 0, 2].into())),
+        Property::Customer(Some(1)),
+        Property::Label(None),
+        Property::App(Some(2)),
+    ] {
+        out.push(encode_unbounded(&property));
+    }
     for placement in [
         Placement::Held(PlayerId(1)),
         Placement::InPort {
@@ -200,5 +280,14 @@ mod tests {
     fn hash_is_stable_within_a_build() {
         assert_eq!(protocol_hash(), compute_protocol_hash());
         assert_ne!(protocol_hash(), 0);
+    }
+
+    #[test]
+    fn exemplars_cover_every_action_kind() {
+        let actions = exemplar_actions();
+        assert_eq!(actions.len(), Action::NAMES.len());
+        for (index, action) in actions.iter().enumerate() {
+            assert_eq!(action.kind_index(), index, "{action:?}");
+        }
     }
 }

@@ -88,15 +88,15 @@ fn perform(world: &mut World, me: PlayerId, action: Action) {
 
 /// Writes changed objects, first remembering the confirmed state of any object no
 /// pending action had touched yet.
-fn write_tracked(world: &mut World, changes: Vec<racksync_protocol::ObjectRecord>) {
-    for record in changes {
-        let before = world.object(record.id);
+fn write_tracked(world: &mut World, changes: rules::Plan) {
+    for change in changes {
+        let before = world.object(change.id());
         world
             .resource_mut::<PendingActions>()
             .confirmed
-            .entry(record.id)
+            .entry(change.id())
             .or_insert(before);
-        world.write_object(record);
+        rules::write_change(world, change);
     }
 }
 

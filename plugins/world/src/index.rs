@@ -3,7 +3,8 @@
 
 use bevy_ecs::prelude::*;
 use racksync_protocol::{CableEnd, ObjectId, ObjectRecord, Placement, PlayerId, RACK_UNITS};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::net::Ipv4Addr;
 
 /// Occupancy of one rack: which object fills each unit (index 0 is unit 1).
 pub type RackUnits = [Option<ObjectId>; RACK_UNITS as usize];
@@ -16,6 +17,9 @@ pub struct WorldIndex {
     hands: HashMap<PlayerId, Vec<ObjectId>>,
     cables_on: HashMap<ObjectId, Vec<ObjectId>>,
     modules_in: HashMap<ObjectId, Vec<ObjectId>>,
+    ips: HashMap<Ipv4Addr, ObjectId>,
+    powered: BTreeSet<ObjectId>,
+    highest_serial: HashMap<u16, u32>,
 }
 
 impl WorldIndex {
@@ -59,8 +63,31 @@ impl WorldIndex {
         self.modules_in.get(&switch).map_or(&[], Vec::as_slice)
     }
 
+    /// The device that has `ip`, if any.
+    pub fn ip_owner(&self, ip: Ipv4Addr) -> Option<ObjectId> {
+        self.ips.get(&ip).copied()
+    }
+
+    /// Powered devices that are not broken, ascending by id: what wears.
+    pub fn running(&self) -> impl Iterator<Item = ObjectId> + '_ {
+        self.powered.iter().copied()
+    }
+
+    /// A serial no object of `namespace` has used since the world was loaded: one above
+    /// the highest seen. Clients allocate spawn ids with it.
+    pub fn next_serial(&self, namespace: u16) -> u32 {
+        self.highest_serial
+            .get(&namespace)
+            .map_or(1, |serial| serial + 1)
+    }
+
     pub(crate) fn insert(&mut self, entity: Entity, record: &ObjectRecord) {
         self.entities.insert(record.id, entity);
+        let highest = self
+            .highest_serial
+            .entry(record.id.namespace())
+            .or_insert(0);
+        *highest = (*highest).max(record.id.serial());
         if record.kind == racksync_protocol::ObjectKind::Rack {
             self.racks
                 .entry(record.id)
@@ -98,6 +125,12 @@ impl WorldIndex {
         for device in cable_devices(record) {
             self.cables_on.entry(device).or_default().push(record.id);
         }
+        if let Some(ip) = record.properties.ip {
+            self.ips.entry(ip).or_insert(record.id);
+        }
+        if record.powered && !record.health.broken {
+            self.powered.insert(record.id);
+        }
     }
 
     /// Removes the relations `record` takes part in.
@@ -122,6 +155,12 @@ impl WorldIndex {
         for device in cable_devices(record) {
             remove_from(&mut self.cables_on, device, record.id);
         }
+        if let Some(ip) = record.properties.ip
+            && self.ips.get(&ip) == Some(&record.id)
+        {
+            self.ips.remove(&ip);
+        }
+        self.powered.remove(&record.id);
     }
 }
 

@@ -46,3 +46,26 @@ pub fn occupant(world: &World, rack: ObjectId, unit: u8) -> Option<ObjectId> {
         .copied()
         .flatten()
 }
+
+/// The cable plugged into port `port` of `device`, if any.
+pub fn cable_on_port(world: &World, device: ObjectId, port: u8) -> Option<ObjectId> {
+    let index = world.resource::<WorldIndex>();
+    index.cables_on(device).iter().copied().find(|cable| {
+        world
+            .object(*cable)
+            .and_then(|record| record.cable)
+            .is_some_and(|ends| {
+                ends.contains(&racksync_protocol::CableEnd::Port { device, port })
+            })
+    })
+}
+
+/// The SFP module in port `port` of `switch`, if any.
+pub fn module_in_port(world: &World, switch: ObjectId, port: u8) -> Option<ObjectId> {
+    let index = world.resource::<WorldIndex>();
+    index.modules_in(switch).iter().copied().find(|module| {
+        world
+            .object(*module)
+            .is_some_and(|record| record.placement == Placement::InPort { switch, port })
+    })
+}

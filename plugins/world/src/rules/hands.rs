@@ -1,6 +1,6 @@
 //! Picking objects up and putting them down.
 
-use super::{Plan, existing};
+use super::{Plan, existing, write};
 use crate::index::WorldIndex;
 use crate::store::{ReadObjects, Settings};
 use bevy_ecs::prelude::*;
@@ -28,7 +28,7 @@ pub(super) fn pick_up(world: &World, actor: PlayerId, id: ObjectId) -> Result<Pl
     }
     check_hand_has_room(world, actor, record.kind)?;
     record.placement = Placement::Held(actor);
-    Ok(vec![record])
+    Ok(write(record))
 }
 
 /// Drop: the actor holds the object and the spot lies inside the world.
@@ -41,11 +41,29 @@ pub(super) fn drop(
 ) -> Result<Plan, Rejection> {
     let mut record = existing(world, id)?;
     check_held_by(&record, actor)?;
-    if !world.resource::<Settings>().0.bounds.contains(pos) {
-        return Err(Rejection::OutOfBounds);
-    }
+    check_in_bounds(world, pos)?;
     record.placement = Placement::Floor { pos, yaw };
-    Ok(vec![record])
+    Ok(write(record))
+}
+
+/// Release (host only): whatever hand holds the object lets go of it at `pos`.
+pub(super) fn release(world: &World, id: ObjectId, pos: PosMm, yaw: u16) -> Result<Plan, Rejection> {
+    let mut record = existing(world, id)?;
+    if !matches!(record.placement, Placement::Held(_)) {
+        return Err(Rejection::NotHeld);
+    }
+    check_in_bounds(world, pos)?;
+    record.placement = Placement::Floor { pos, yaw };
+    Ok(write(record))
+}
+
+/// The position must lie inside the world bounds.
+pub(super) fn check_in_bounds(world: &World, pos: PosMm) -> Result<(), Rejection> {
+    if world.resource::<Settings>().0.bounds.contains(pos) {
+        Ok(())
+    } else {
+        Err(Rejection::OutOfBounds)
+    }
 }
 
 /// The object must be in `actor`'s hand.

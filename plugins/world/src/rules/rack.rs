@@ -1,7 +1,7 @@
 //! Mounting devices in racks and taking them out.
 
 use super::hands::{check_hand_has_room, check_held_by};
-use super::{Plan, existing};
+use super::{Plan, existing, write};
 use crate::index::WorldIndex;
 use bevy_ecs::prelude::*;
 use racksync_protocol::{
@@ -47,7 +47,7 @@ pub(super) fn install(
     }
     record.placement = Placement::InRack(slot);
     record.powered = false;
-    Ok(vec![record])
+    Ok(write(record))
 }
 
 /// RemoveFromRack: a mounted device with no cables or modules attached goes into the
@@ -67,5 +67,5 @@ pub(super) fn remove(world: &World, actor: PlayerId, id: ObjectId) -> Result<Pla
     check_hand_has_room(world, actor, record.kind)?;
     record.placement = Placement::Held(actor);
     record.powered = false;
-    Ok(vec![record])
+    Ok(write(record))
 }
