@@ -1,7 +1,8 @@
 //! racksync: a headless, authoritative simulation and sync server for multiplayer
 //! worlds of data-center objects, on Bevy's ECS and renet.
 //!
-//! - [`HostPlugins`]: everything a dedicated host runs (transport, replication, authority).
+//! - [`HostPlugins`]: everything a dedicated host runs (transport, replication, authority,
+//!   simulation).
 //! - [`ClientPlugins`]: what a Bevy game client embeds (transport, replication, rollback).
 //! - [`HeadlessPlugins`]: the minimal Bevy plugins a headless app needs.
 //!
@@ -20,5 +21,6 @@ pub use racksync_authority as authority;
 pub use racksync_protocol as protocol;
 pub use racksync_replication as replication;
 pub use racksync_rollback as rollback;
+pub use racksync_simulation as simulation;
 pub use racksync_transport as transport;
 pub use racksync_world as world;

@@ -3,6 +3,7 @@
 use bevy_app::{PluginGroup, PluginGroupBuilder, TaskPoolPlugin};
 use racksync_authority::AuthorityPlugin;
 use racksync_rollback::RollbackPlugin;
+use racksync_simulation::SimulationPlugin;
 use racksync_transport::{ClientTransportPlugin, ServerTransportPlugin};
 
 /// Everything a dedicated host runs: renet with both transports (whichever transport
@@ -14,6 +15,7 @@ impl PluginGroup for HostPlugins {
         PluginGroupBuilder::start::<Self>()
             .add(ServerTransportPlugin)
             .add(AuthorityPlugin)
+            .add(SimulationPlugin)
     }
 }
 

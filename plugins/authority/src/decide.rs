@@ -7,15 +7,10 @@ use racksync_protocol::{
     AckOutcome, Action, Channel, HostWorldMessage, PlayerId, Revision, encode,
 };
 use racksync_replication::host::send_world;
-use racksync_replication::{ActionInbox, Sessions};
+use racksync_replication::{ActionInbox, HostActions, Sessions};
 use racksync_world::WorldRevision;
 use racksync_world::rules;
 use renet::{Bytes, ClientId};
-
-/// Actions the host itself performs (admin commands, scripted systems, simulation).
-/// They are applied and broadcast to every client without an ACK.
-#[derive(Resource, Debug, Default)]
-pub struct HostActions(pub Vec<Action>);
 
 /// Counts of what the authority decided.
 #[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,8 @@
 
 mod decide;
 
-pub use decide::{ActionApplied, AuthorityStats, HostActions, decide_actions};
+pub use decide::{ActionApplied, AuthorityStats, decide_actions};
+pub use racksync_replication::HostActions;
 
 use bevy_app::prelude::*;
 use bevy_ecs::prelude::*;
@@ -20,8 +21,7 @@ impl Plugin for AuthorityPlugin {
         if !app.is_plugin_added::<HostReplicationPlugin>() {
             app.add_plugins(HostReplicationPlugin);
         }
-        app.init_resource::<HostActions>()
-            .init_resource::<AuthorityStats>()
+        app.init_resource::<AuthorityStats>()
             .add_message::<ActionApplied>()
             .add_systems(
                 Update,

@@ -9,6 +9,8 @@ pub mod snapshot;
 pub use client::{
     ClientReplicationPlugin, ClientSession, ClientSettings, JoinState, WorldUpdate, WorldUpdates,
 };
-pub use host::{ActionInbox, HostReplicationPlugin, HostSettings, InboundAction, Sessions};
+pub use host::{
+    ActionInbox, HostActions, HostReplicationPlugin, HostSettings, InboundAction, Sessions,
+};
 pub use sets::RacksyncSystems;
 pub use snapshot::EncodedSnapshot;

@@ -1,10 +1,12 @@
 //! The host side of replication: sessions, handshakes and join snapshots.
 
+mod host_actions;
 mod receive;
 mod sessions;
 mod settings;
 mod stream;
 
+pub use host_actions::HostActions;
 pub use receive::{
     SnapshotCache, close, close_lingering, receive_from_clients, send_world, track_connections,
     valid_name,
@@ -31,6 +33,7 @@ impl Plugin for HostReplicationPlugin {
         app.init_resource::<HostSettings>()
             .init_resource::<Sessions>()
             .init_resource::<ActionInbox>()
+            .init_resource::<HostActions>()
             .init_resource::<SnapshotCache>()
             .add_observer(track_connections)
             .add_systems(
