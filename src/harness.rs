@@ -61,6 +61,7 @@ pub struct Harness {
     /// Clock advance per [`Harness::step`].
     pub step: Duration,
     next_client_id: u64,
+    client_ids: Vec<u64>,
     bytes_per_tick: u64,
 }
 
@@ -102,6 +103,7 @@ impl Harness {
             now: Duration::ZERO,
             step: Duration::from_millis(16),
             next_client_id: 1,
+            client_ids: Vec::new(),
             bytes_per_tick,
         };
         harness.set_clock_of_host();
@@ -131,8 +133,9 @@ impl Harness {
         });
         app.init_resource::<Recorded>();
         app.add_systems(Update, record.after(RacksyncSystems::Process));
-        self.wire(&mut app, to_host, to_client);
+        let client_id = self.wire(&mut app, to_host, to_client);
         self.clients.push(app);
+        self.client_ids.push(client_id);
         self.clients.len() - 1
     }
 
@@ -186,7 +189,20 @@ impl Harness {
             .is_connected()
     }
 
-    fn wire(&mut self, app: &mut App, to_host: LinkConditions, to_client: LinkConditions) {
+    /// The renet client id of a client app.
+    pub fn client_id(&self, client: usize) -> u64 {
+        self.client_ids[client]
+    }
+
+    /// Cuts (`true`) or restores (`false`) a client's in-memory link.
+    pub fn cut_link(&mut self, client: usize, cut: bool) {
+        self.network()
+            .expect("links can only be cut in memory")
+            .cut(self.client_ids[client], cut)
+            .expect("the client's link exists");
+    }
+
+    fn wire(&mut self, app: &mut App, to_host: LinkConditions, to_client: LinkConditions) -> u64 {
         app.insert_resource(new_client_with_budget(self.bytes_per_tick));
         let client_id = self.next_client_id;
         self.next_client_id += 1;
@@ -204,6 +220,7 @@ impl Harness {
             }
         }
         app.insert_resource(TimeUpdateStrategy::ManualInstant(self.base + self.now));
+        client_id
     }
 
     /// The memory network, when wired in memory.
