@@ -233,13 +233,28 @@ impl Harness {
 
     /// Advances the clock by one step and updates the host, then every client.
     pub fn step(&mut self) {
+        self.advance_clock();
+        self.host.update();
+        self.update_clients();
+    }
+
+    /// Moves every app's manual clock one step forward without updating any app (for
+    /// benchmarks that time the host's update on its own; follow with `host.update()`
+    /// and [`Harness::update_clients`]).
+    pub fn advance_clock(&mut self) {
         self.now += self.step;
         let instant = self.base + self.now;
-        self.host
-            .insert_resource(TimeUpdateStrategy::ManualInstant(instant));
-        self.host.update();
+        for app in std::iter::once(&mut self.host)
+            .chain(self.clients.iter_mut())
+            .chain(self.raw_clients.iter_mut())
+        {
+            app.insert_resource(TimeUpdateStrategy::ManualInstant(instant));
+        }
+    }
+
+    /// Updates every client once, in order (the second half of [`Harness::step`]).
+    pub fn update_clients(&mut self) {
         for client in self.clients.iter_mut().chain(self.raw_clients.iter_mut()) {
-            client.insert_resource(TimeUpdateStrategy::ManualInstant(instant));
             client.update();
         }
         if matches!(self.wiring, Wiring::Udp(_)) {
