@@ -13,6 +13,7 @@ pub mod cli;
 pub mod default_world;
 pub mod harness;
 pub mod plugins;
+pub mod scenario;
 
 pub use app::{ClientOptions, HostOptions, client_app, host_app};
 pub use plugins::{ClientPlugins, HeadlessPlugins, HostPlugins};
