@@ -106,7 +106,10 @@ fn conflicting_pickups_one_wins_the_other_prints_why() {
         (false, true) => (&b, &a),
         _ => panic!("exactly one pickup wins: alice {a:?}, bob {b:?}"),
     };
-    assert_eq!(winner, &format!("accepted seq=0 pick_up {server} revision=1"));
+    assert_eq!(
+        winner,
+        &format!("accepted seq=0 pick_up {server} revision=1")
+    );
     assert!(
         loser.contains(&format!("pick_up {server}: object is held by p")),
         "the loser prints why: {loser:?}"

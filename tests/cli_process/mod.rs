@@ -117,7 +117,9 @@ impl Proc {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.stdout.recv_timeout(left) {
                 Ok(line) => self.transcript.push(line),
-                Err(RecvTimeoutError::Timeout) => self.fail(&format!("timed out waiting for {what}")),
+                Err(RecvTimeoutError::Timeout) => {
+                    self.fail(&format!("timed out waiting for {what}"))
+                }
                 Err(RecvTimeoutError::Disconnected) => {
                     self.fail(&format!("stdout ended while waiting for {what}"))
                 }
