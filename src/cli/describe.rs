@@ -1,7 +1,7 @@
 //! How the prompt and the console print actions, their outcomes and remote changes: one
 //! line each, with a stable first word (`accepted`, `rejected`, `timed out`, `dropped`,
-//! `remote`, …) that scripts and tests match on. Positions, ids and cable ends print in
-//! the syntax the command language reads, so a printed action can be typed back.
+//! `remote`, …) that scripts and tests match on. Ids, positions and cable ends print in
+//! the syntax the command language reads them in.
 
 use core::fmt;
 use racksync_protocol::{Action, CableEnd, PosMm, Property, RackSlot};

@@ -6,8 +6,7 @@
 pub struct Verb {
     /// What the user types.
     pub name: &'static str,
-    /// Other accepted spellings (the action names printed in outcomes among them, so a
-    /// printed line can be typed back).
+    /// Other accepted spellings, among them the action names printed in outcomes.
     pub aliases: &'static [&'static str],
     /// Usage line.
     pub usage: &'static str,

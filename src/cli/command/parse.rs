@@ -3,11 +3,11 @@
 use super::help::{find, usage};
 use super::words::{Words, quote};
 use super::{Command, ListFilter, ParseError, Request};
+use core::str::FromStr;
 use racksync_protocol::ids::MAX_OBJECT_SERIAL;
 use racksync_protocol::{
     Action, CableEnd, MAX_NAMESPACE, ObjectId, ObjectKind, PosMm, Property, RackSlot,
 };
-use std::net::Ipv4Addr;
 
 const ID: &str = "an object id like #23 or #2:5";
 const UNIT: &str = "a rack unit (1..42)";
@@ -202,50 +202,33 @@ fn cable_end(word: &str) -> Option<CableEnd> {
 
 fn property(args: &mut Words) -> Result<Property, ParseError> {
     let key = args.word("KEY")?;
-    let key_lower = key.to_ascii_lowercase();
     let value = args.remainder();
-    let clear = value.eq_ignore_ascii_case("none");
     if value.is_empty() {
         return Err(ParseError::Missing {
             what: "VALUE (or none)",
             usage: usage("set"),
         });
     }
-    let single_word = |expected| {
-        if value.split_whitespace().nth(1).is_some() {
-            Err(args.invalid(value, expected))
-        } else {
-            Ok(())
-        }
-    };
-    Ok(match key_lower.as_str() {
-        "ip" => {
-            single_word("an IPv4 address or none")?;
-            Property::Ip(optional(
-                clear,
-                value,
-                || args.invalid(value, "an IPv4 address or none"),
-                |v| v.parse::<Ipv4Addr>().ok(),
-            )?)
-        }
-        "customer" => {
-            single_word("a customer number or none")?;
-            Property::Customer(optional(
-                clear,
-                value,
-                || args.invalid(value, "a customer number or none"),
-                |v| v.parse().ok(),
-            )?)
-        }
-        "app" => {
-            single_word("an application id or none")?;
-            Property::App(optional(
-                clear,
-                value,
-                || args.invalid(value, "an application id or none"),
-                |v| v.parse().ok(),
-            )?)
-        }
+    let clear = value.eq_ignore_ascii_case("none");
+    Ok(match key.to_ascii_lowercase().as_str() {
+        "ip" => Property::Ip(value_or_none(
+            args,
+            value,
+            clear,
+            "an IPv4 address or none",
+        )?),
+        "customer" => Property::Customer(value_or_none(
+            args,
+            value,
+            clear,
+            "a customer number or none",
+        )?),
+        "app" => Property::App(value_or_none(
+            args,
+            value,
+            clear,
+            "an application id or none",
+        )?),
         // Labels are free text: the rest of the line, spaces included. The rules check
         // length and printability, so the host and the client refuse the same labels.
         "label" => Property::Label((!clear).then(|| value.to_string())),
@@ -253,15 +236,18 @@ fn property(args: &mut Words) -> Result<Property, ParseError> {
     })
 }
 
-/// `None` when clearing, else the converted value or the error from `invalid`.
-fn optional<T>(
-    clear: bool,
+/// `None` when clearing, else `value` parsed (a value of several words never parses).
+fn value_or_none<T: FromStr>(
+    args: &Words,
     value: &str,
-    invalid: impl FnOnce() -> ParseError,
-    convert: impl FnOnce(&str) -> Option<T>,
+    clear: bool,
+    expected: &'static str,
 ) -> Result<Option<T>, ParseError> {
     if clear {
         return Ok(None);
     }
-    convert(value).map(Some).ok_or_else(invalid)
+    value
+        .parse()
+        .map(Some)
+        .map_err(|_| args.invalid(value, expected))
 }
