@@ -1,17 +1,21 @@
-//! `racksync client`: join a host over netcode UDP as a headless client.
+//! `racksync client`: join a host over netcode UDP as a headless client, then either
+//! exit (`--once`) or run the interactive prompt (see [`super::prompt`]).
 
 use super::CliError;
+use super::console::{Console, say};
 use super::logging::log_plugin;
+use super::prompt::{Prompt, print_arrivals, quit_when_settled, run_prompt};
 use crate::app::{ClientOptions, client_app};
 use bevy_app::{AppExit, ScheduleRunnerPlugin, TerminalCtrlCHandlerPlugin, Update};
 use bevy_ecs::prelude::*;
-use bevy_log::{Level, info, warn};
+use bevy_log::Level;
 use bevy_time::{Real, Time};
 use clap::Args;
-use racksync_replication::{ClientSession, JoinState};
-use racksync_rollback::{ActionOutcome, RemoteChange};
+use racksync_replication::{ClientSession, JoinState, RacksyncSystems};
+use racksync_rollback::{DEFAULT_ACK_TIMEOUT, RollbackSettings};
 use racksync_transport::{DEFAULT_PROTOCOL_ID, new_client, udp_client};
 use racksync_world::{ReadObjects, WorldRevision};
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -32,18 +36,30 @@ pub struct ClientArgs {
     /// Give up joining after this many seconds.
     #[arg(long, default_value_t = 10)]
     pub timeout: u64,
+    /// Seconds an action waits for its ACK before it is rolled back.
+    #[arg(long, default_value_t = DEFAULT_ACK_TIMEOUT.as_secs_f64(), value_parser = parse_seconds)]
+    pub ack_timeout: f64,
 }
 
-/// What the `--once` watcher decided.
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds.is_finite() && (0.01..=3600.0).contains(&seconds) => Ok(seconds),
+        _ => Err("expected seconds between 0.01 and 3600".into()),
+    }
+}
+
+/// Watches the join: reports it, and ends the app when it fails or is lost.
 #[derive(Resource, Debug)]
 struct JoinWatch {
+    host: SocketAddr,
     once: bool,
+    joined: bool,
     deadline: Duration,
     /// Shared with `run`, because `App::run` consumes the app's world.
     failure: Arc<Mutex<Option<String>>>,
 }
 
-/// Runs the client until it is done (with `--once`) or Ctrl-C.
+/// Runs the client until it is done (`--once`, `quit`, end of input) or Ctrl-C.
 pub fn run(args: ClientArgs) -> Result<ExitCode, CliError> {
     if !racksync_replication::host::valid_name(&args.name) {
         return Err("--name must be 1..=32 bytes without control characters".into());
@@ -51,43 +67,79 @@ pub fn run(args: ClientArgs) -> Result<ExitCode, CliError> {
     let mut app = client_app(&ClientOptions {
         name: args.name.clone(),
     });
-    let level = if args.once { Level::WARN } else { Level::INFO };
+    // stdout carries the joined line and the prompt's output; logs (stderr) stay quiet
+    // unless RUST_LOG asks for more.
     app.add_plugins((
         ScheduleRunnerPlugin::run_loop(Duration::from_millis(10)),
-        log_plugin(level),
+        log_plugin(Level::WARN),
         TerminalCtrlCHandlerPlugin,
     ));
+    let ack_timeout = Duration::from_secs_f64(args.ack_timeout);
+    app.insert_resource(RollbackSettings { ack_timeout });
     let client_id = rand::random::<u64>();
     app.insert_resource(new_client());
     app.insert_resource(udp_client(args.connect, client_id, DEFAULT_PROTOCOL_ID)?);
     let failure = Arc::new(Mutex::new(None));
     app.insert_resource(JoinWatch {
+        host: args.connect,
         once: args.once,
+        joined: false,
         deadline: Duration::from_secs(args.timeout),
         failure: failure.clone(),
     });
-    app.add_systems(Update, (watch_join, log_arrivals));
+    app.add_systems(Update, watch_join.after(RacksyncSystems::Receive));
+    if !args.once {
+        // Half a second on top of the ACK timeout, so that timed-out actions are
+        // reported before the client leaves.
+        app.insert_resource(Prompt::new(ack_timeout + Duration::from_millis(500)));
+        app.insert_resource(Console::stdin());
+        app.add_systems(
+            Update,
+            (
+                run_prompt
+                    .after(watch_join)
+                    .before(RacksyncSystems::Process),
+                (print_arrivals, quit_when_settled)
+                    .chain()
+                    .after(RacksyncSystems::Process),
+            ),
+        );
+    }
     let exit = app.run();
     let failure = failure.lock().map_or(None, |f| f.clone());
     match (exit, failure) {
-        (_, Some(reason)) => Err(format!("could not join {}: {reason}", args.connect).into()),
+        (_, Some(reason)) => Err(reason.into()),
         (AppExit::Success, None) => Ok(ExitCode::SUCCESS),
         (AppExit::Error(code), None) if code.get() == 130 => Ok(ExitCode::SUCCESS),
         (AppExit::Error(code), None) => Ok(ExitCode::from(code.get())),
     }
 }
 
-/// Ends the app when joining failed, timed out, or (with `--once`) succeeded.
+/// Prints the joined line once playing; ends the app when joining failed or timed out,
+/// when the connection is lost, or (with `--once`) right after joining.
 fn watch_join(world: &mut World) {
     let state = world.resource::<ClientSession>().state.clone();
+    let player = world.resource::<ClientSession>().player;
     let elapsed = world.resource::<Time<Real>>().elapsed();
     let mut watch = world.resource_mut::<JoinWatch>();
+    let host = watch.host;
     let failure = match &state {
-        JoinState::Refused(reason) => Some(format!("refused: {reason}")),
-        JoinState::Failed(reason) => Some(reason.clone()),
-        JoinState::Disconnected(reason) => Some(format!("disconnected ({reason})")),
+        JoinState::Refused(reason) => Some(format!("could not join {host}: refused: {reason}")),
+        JoinState::Failed(reason) if watch.joined => {
+            Some(format!("connection to {host} failed: {reason}"))
+        }
+        JoinState::Failed(reason) => Some(format!("could not join {host}: {reason}")),
+        JoinState::Disconnected(reason) if watch.joined => {
+            Some(format!("connection to {host} lost: {reason}"))
+        }
+        JoinState::Disconnected(reason) => {
+            Some(format!("could not join {host}: disconnected ({reason})"))
+        }
         JoinState::Playing => None,
-        _ if elapsed > watch.deadline => Some(format!("no world after {:?}", watch.deadline)),
+        _ if elapsed > watch.deadline => Some(format!(
+            "could not join {host}: no world after {:?}",
+            watch.deadline
+        )),
         _ => return,
     };
     if let Some(reason) = failure {
@@ -97,32 +149,23 @@ fn watch_join(world: &mut World) {
         world.write_message(AppExit::error());
         return;
     }
-    if watch.once {
-        watch.once = false;
-        let digest = world.digest();
-        let revision = world.resource::<WorldRevision>().0;
-        println!(
-            "joined objects={} revision={} digest={:016x}",
-            digest.objects(),
-            revision,
-            digest.value()
-        );
+    if watch.joined {
+        return;
+    }
+    watch.joined = true;
+    let once = watch.once;
+    let digest = world.digest();
+    let revision = world.resource::<WorldRevision>().0;
+    say(format!(
+        "joined objects={} revision={revision} digest={:016x}",
+        digest.objects(),
+        digest.value()
+    ));
+    if once {
         world.write_message(AppExit::Success);
-    }
-}
-
-/// Logs remote changes and the fate of our own actions.
-fn log_arrivals(
-    mut changes: MessageReader<RemoteChange>,
-    mut outcomes: MessageReader<ActionOutcome>,
-) {
-    for change in changes.read() {
-        info!(revision = %change.revision, actor = %change.actor, action = ?change.action, "remote change");
-    }
-    for outcome in outcomes.read() {
-        match outcome {
-            ActionOutcome::Accepted { .. } => info!(?outcome, "action accepted"),
-            _ => warn!(?outcome, "action not accepted"),
-        }
+    } else if let Some(player) = player
+        && std::io::stdin().is_terminal()
+    {
+        eprintln!("playing as {player}; type help for commands");
     }
 }

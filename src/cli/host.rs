@@ -1,13 +1,16 @@
 //! `racksync host`: serve a world over netcode UDP.
 
 use super::CliError;
+use super::admin::{Admin, report_admin, run_admin};
+use super::console::{Console, say};
 use super::logging::log_plugin;
 use crate::app::{HostOptions, host_app};
 use crate::default_world::default_world;
-use bevy_app::{AppExit, ScheduleRunnerPlugin, TerminalCtrlCHandlerPlugin};
+use bevy_app::{AppExit, ScheduleRunnerPlugin, TerminalCtrlCHandlerPlugin, Update};
+use bevy_ecs::prelude::*;
 use bevy_log::{Level, info};
 use clap::Args;
-use racksync_replication::HostSettings;
+use racksync_replication::{HostSettings, RacksyncSystems};
 use racksync_transport::{DEFAULT_PROTOCOL_ID, new_server, udp_server};
 use racksync_world::{ReadObjects, WorldSave};
 use std::net::SocketAddr;
@@ -30,6 +33,10 @@ pub struct HostArgs {
     /// Most players at once (at most 1024).
     #[arg(long, default_value_t = 64)]
     pub max_players: usize,
+    /// Do not read admin commands from stdin (for a host run in the background of a
+    /// terminal, where reading would stop it).
+    #[arg(long)]
+    pub no_console: bool,
 }
 
 /// Exit code Bevy's Ctrl-C handler reports; for the host it is a clean stop.
@@ -65,7 +72,20 @@ pub fn run(args: HostArgs) -> Result<ExitCode, CliError> {
     let (transport, addr) = udp_server(args.bind, args.max_players, DEFAULT_PROTOCOL_ID)?;
     app.insert_resource(new_server());
     app.insert_resource(transport);
+    if !args.no_console {
+        app.insert_resource(Console::stdin())
+            .init_resource::<Admin>()
+            .add_systems(
+                Update,
+                (
+                    run_admin.before(RacksyncSystems::Process),
+                    report_admin.after(RacksyncSystems::Process),
+                ),
+            );
+    }
     info!(%addr, tick_hz = args.tick_hz, %digest, "serving world");
+    // On stdout, so a script that bound port 0 learns the port.
+    say(format!("listening {addr}"));
     match app.run() {
         AppExit::Success => Ok(ExitCode::SUCCESS),
         AppExit::Error(code) if code.get() == CTRL_C_EXIT => {

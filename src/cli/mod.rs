@@ -1,8 +1,14 @@
 //! Command-line interface of the `racksync` binary.
 
+mod admin;
 mod client;
+pub mod command;
+mod console;
+mod describe;
 mod host;
+mod inspect;
 mod logging;
+mod prompt;
 mod world;
 
 use clap::{Parser, Subcommand};
