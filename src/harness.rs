@@ -23,6 +23,8 @@ use racksync_world::{ReadObjects, WorldDigest, WorldRevision, WorldSave};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+mod presence;
+
 /// Which transport the harness wires its apps with.
 enum Wiring {
     Memory(MemoryNetwork),

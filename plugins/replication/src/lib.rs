@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod host;
+pub mod presence;
 pub mod sets;
 pub mod snapshot;
 
@@ -10,5 +11,8 @@ pub use client::{
     ClientReplicationPlugin, ClientSession, ClientSettings, JoinState, WorldUpdate, WorldUpdates,
 };
 pub use host::{ActionInbox, HostReplicationPlugin, HostSettings, InboundAction, Sessions};
+pub use presence::{
+    ClientPresencePlugin, HostPresencePlugin, LocalPresence, PlayerLeft, RemotePlayers,
+};
 pub use sets::RacksyncSystems;
 pub use snapshot::EncodedSnapshot;
