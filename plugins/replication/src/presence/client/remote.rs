@@ -96,7 +96,8 @@ pub struct PresenceDownlink {
 /// entry applies only if its host tick is newer than the one applied before and not
 /// older than the player's join (so reordered or duplicated datagrams never move a
 /// player backwards, and relays meant for a previous holder of a reused id are ignored).
-/// Relays are accepted from Welcome on (while loading too: they do not touch the world).
+/// Relays are accepted from Welcome on (while loading too: they do not touch the world);
+/// once the connection is over the other players are forgotten.
 ///
 /// Runs in [`crate::RacksyncSystems::Receive`] on the client, after the `world` channel
 /// so that a roster change in the same packet is known.
@@ -108,6 +109,10 @@ pub fn receive_relays(
     mut stats: ResMut<ClientPresenceStats>,
 ) {
     let welcomed = matches!(session.state, JoinState::Loading(_) | JoinState::Playing);
+    if session.state.is_finished() && !players.is_empty() {
+        // Disconnected: nobody is "there" any more.
+        players.by_id.clear();
+    }
     while let Some(bytes) = client.receive_message(Channel::Presence) {
         if !welcomed {
             continue;
