@@ -89,3 +89,18 @@ fn a_full_presence_relay_holds_99_players() {
         assert!(encode(Channel::Presence, relay).unwrap().len() <= 1200);
     }
 }
+
+#[test]
+fn roster_messages_cost_six_bytes_plus_the_name_and_three() {
+    use racksync_protocol::{HostWorldMessage, RosterUpdate};
+    let joined = HostWorldMessage::Roster(RosterUpdate::Joined {
+        player: PlayerId(5),
+        name: "alice".into(),
+        since: HostTick(60_000),
+    });
+    assert_eq!(encode(Channel::World, &joined).unwrap().len(), 6 + 5);
+    let left = HostWorldMessage::Roster(RosterUpdate::Left {
+        player: PlayerId(5),
+    });
+    assert_eq!(encode(Channel::World, &left).unwrap().len(), 3);
+}
