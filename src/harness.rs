@@ -23,6 +23,8 @@ use racksync_world::{ReadObjects, WorldDigest, WorldRevision, WorldSave};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+mod presence;
+
 /// Which transport the harness wires its apps with.
 enum Wiring {
     Memory(MemoryNetwork),
@@ -167,17 +169,25 @@ impl Harness {
             .send_message(channel, bytes);
     }
 
-    /// Every `world` message a raw client received since the last call.
+    /// Every `world` message a raw client received since the last call, except roster
+    /// updates (presence: who joined and left), which would interleave with the
+    /// handshake and ACKs protocol tests look at.
     pub fn raw_receive(&mut self, raw: usize) -> Vec<HostWorldMessage> {
         let mut client = self.raw_clients[raw]
             .world_mut()
             .resource_mut::<RenetClient>();
         let mut messages = Vec::new();
         while let Some(bytes) = client.receive_message(Channel::World) {
-            messages.push(decode(Channel::World, &bytes).expect("the host sends valid messages"));
+            let message = decode(Channel::World, &bytes).expect("the host sends valid messages");
+            if !matches!(message, HostWorldMessage::Roster(_)) {
+                messages.push(message);
+            }
         }
         // Snapshots are not needed by raw clients; drain them so renet's memory stays bounded.
         while client.receive_message(Channel::Bulk).is_some() {}
+        // Likewise presence relays.
+        while client.receive_message(Channel::Presence).is_some() {}
+        while client.receive_message(Channel::State).is_some() {}
         messages
     }
 

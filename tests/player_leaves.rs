@@ -1,5 +1,6 @@
-//! A player who leaves holding something does not hand it to the next player: the
-//! newcomer gets a player id that owns nothing.
+//! A player who leaves holding something does not hand it to the next player: the host
+//! releases it to the floor (SPEC §8), and the newcomer's hand is empty whichever id it
+//! gets. (Where the object lands: `presence_release_on_leave.rs`.)
 
 mod common;
 
@@ -7,7 +8,7 @@ use racksync::default_world::default_world;
 use racksync::harness::Harness;
 use racksync_protocol::{Action, Placement, PlayerId};
 use racksync_replication::ClientSession;
-use racksync_world::ReadObjects;
+use racksync_world::{ReadObjects, WorldIndex};
 
 #[test]
 fn newcomer_does_not_inherit_a_departed_players_hand() {
@@ -28,6 +29,20 @@ fn newcomer_does_not_inherit_a_departed_players_hand() {
     let bob_id = harness.clients[bob]
         .world()
         .resource::<ClientSession>()
-        .player;
-    assert_eq!(bob_id, Some(PlayerId(2)));
+        .player
+        .expect("bob was welcomed");
+    let placement = harness.host.world().object(server).unwrap().placement;
+    assert!(
+        matches!(placement, Placement::Floor { .. }),
+        "released: {placement:?}"
+    );
+    assert!(
+        harness
+            .host
+            .world()
+            .resource::<WorldIndex>()
+            .held_by(bob_id)
+            .is_empty()
+    );
+    assert_eq!(harness.client_digest(bob), harness.host_digest());
 }

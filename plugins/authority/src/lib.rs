@@ -3,9 +3,11 @@
 //! that conflicting actions are serialized and exactly one of them wins.
 
 mod decide;
+mod release;
 
 pub use decide::{ActionApplied, AuthorityStats, decide_actions};
 pub use racksync_replication::HostActions;
+pub use release::{release_on_leave, release_spot};
 
 use bevy_app::prelude::*;
 use bevy_ecs::prelude::*;
@@ -25,7 +27,8 @@ impl Plugin for AuthorityPlugin {
             .add_message::<ActionApplied>()
             .add_systems(
                 Update,
-                decide_actions
+                (release_on_leave, decide_actions)
+                    .chain()
                     .in_set(RacksyncSystems::Process)
                     .run_if(resource_exists::<RenetServer>),
             );

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod kind;
 pub mod message;
 pub mod placement;
+pub mod presence;
 pub mod record;
 pub mod sequence;
 pub mod snapshot;
@@ -28,6 +29,10 @@ pub use message::{
     MAX_PLAYER_NAME_BYTES, Refusal, Welcome,
 };
 pub use placement::{Placement, PosMm, RackSlot};
+pub use presence::{
+    HostTick, PlayerState, Posture, PresenceEntry, PresenceRelay, QuantizedTransform, RosterUpdate,
+    StateEntry, StateRelay,
+};
 pub use record::{CableEnd, Health, MAX_LABEL_BYTES, ObjectRecord, Properties};
 pub use sequence::{Seq16, SequencedDrop, SequencedReceiver, SequencedSender};
 pub use snapshot::{SnapshotBody, WorldBounds, WorldSettings};

@@ -5,6 +5,7 @@
 
 use crate::action::{Action, Rejection};
 use crate::ids::{PlayerId, Revision};
+use crate::presence::RosterUpdate;
 use serde::{Deserialize, Serialize};
 
 /// Longest player name accepted, in bytes.
@@ -60,6 +61,8 @@ pub enum HostWorldMessage {
         /// The action.
         action: Action,
     },
+    /// A player joined or left (presence, SPEC §9).
+    Roster(RosterUpdate),
 }
 
 /// What a joining client learns from the host.
@@ -103,6 +106,12 @@ pub enum Refusal {
     /// The connection sent something other than Hello first, or Hello twice.
     #[error("protocol violation: {0}")]
     ProtocolViolation(String),
+    /// No presence or state update arrived for `seconds`; the player was dropped.
+    #[error("silent for {seconds} s")]
+    Silent {
+        /// The host's silence timeout.
+        seconds: u16,
+    },
 }
 
 /// Outcome of an action, as told to its actor.

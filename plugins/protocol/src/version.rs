@@ -269,6 +269,7 @@ fn exemplar_encodings() -> Vec<Vec<u8>> {
     ] {
         out.push(encode_unbounded(&bulk));
     }
+    out.extend(crate::presence::exemplar_encodings());
     out
 }
 

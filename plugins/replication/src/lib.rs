@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod host;
+pub mod presence;
 pub mod sets;
 pub mod snapshot;
 
@@ -11,6 +12,9 @@ pub use client::{
 };
 pub use host::{
     ActionInbox, HostActions, HostReplicationPlugin, HostSettings, InboundAction, Sessions,
+};
+pub use presence::{
+    ClientPresencePlugin, HostPresencePlugin, LocalPresence, PlayerLeft, RemotePlayers,
 };
 pub use sets::RacksyncSystems;
 pub use snapshot::EncodedSnapshot;

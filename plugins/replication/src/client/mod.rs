@@ -23,6 +23,9 @@ impl Plugin for ClientReplicationPlugin {
     fn build(&self, app: &mut App) {
         configure_sets(app);
         app.world_mut().init_world_resources();
+        if !app.is_plugin_added::<crate::presence::ClientPresencePlugin>() {
+            app.add_plugins(crate::presence::ClientPresencePlugin);
+        }
         app.init_resource::<ClientSession>()
             .init_resource::<SnapshotDownload>()
             .init_resource::<WorldUpdates>()

@@ -135,6 +135,13 @@ fn handle_world(world: &mut World, client: &mut RenetClient, message: HostWorldM
             fail(world, client, "unexpected Welcome".into());
             return;
         }
+        // The roster does not touch the world, so it applies at once, loading or not.
+        HostWorldMessage::Roster(update) => {
+            world
+                .resource_mut::<crate::presence::RemotePlayers>()
+                .apply_roster(update);
+            return;
+        }
     };
     match state {
         JoinState::Loading(_) => world

@@ -30,6 +30,9 @@ impl Plugin for HostReplicationPlugin {
     fn build(&self, app: &mut App) {
         configure_sets(app);
         app.world_mut().init_world_resources();
+        if !app.is_plugin_added::<crate::presence::HostPresencePlugin>() {
+            app.add_plugins(crate::presence::HostPresencePlugin);
+        }
         app.init_resource::<HostSettings>()
             .init_resource::<Sessions>()
             .init_resource::<ActionInbox>()

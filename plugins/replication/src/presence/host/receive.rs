@@ -1,0 +1,136 @@
+//! Host: reading `presence` and `state` from every connection, and dropping players
+//! that went silent.
+
+use super::book::PresenceBook;
+use crate::host::{SessionPhase, Sessions, close};
+use crate::presence::settings::PresenceSettings;
+use crate::presence::stats::HostPresenceStats;
+use bevy_ecs::prelude::*;
+use bevy_log::{debug, info};
+use bevy_renet::RenetServer;
+use bevy_time::{Real, Time};
+use racksync_protocol::presence::{ClientPresence, ClientState, SequencedError, decode_sequenced};
+use racksync_protocol::sequence::SequencedDrop;
+use racksync_protocol::{Channel, Refusal};
+use renet::ClientId;
+
+/// Drains every connection's `presence` and `state` channels. A player's latest
+/// transform and state replace the previous ones; stale, duplicate and malformed
+/// messages are counted and dropped (never a panic, never a disconnect: these channels
+/// are unreliable and junk on them costs the sender only its own updates). Connections
+/// without a roster entry (not yet welcomed, or closing) are drained and ignored.
+///
+/// Runs in [`crate::RacksyncSystems::Receive`] on the host, after the `world` channel.
+pub fn receive_presence(
+    mut server: ResMut<RenetServer>,
+    sessions: Res<Sessions>,
+    mut book: ResMut<PresenceBook>,
+    mut stats: ResMut<HostPresenceStats>,
+    time: Res<Time<Real>>,
+) {
+    let now = time.elapsed();
+    let clients: Vec<ClientId> = sessions.iter().map(|(id, _)| id).collect();
+    for client in clients {
+        let Some(entry) = book.by_client.get_mut(&client) else {
+            while server.receive_message(client, Channel::Presence).is_some() {
+                stats.junk_dropped += 1;
+            }
+            while server.receive_message(client, Channel::State).is_some() {
+                stats.junk_dropped += 1;
+            }
+            continue;
+        };
+        while let Some(bytes) = server.receive_message(client, Channel::Presence) {
+            match decode_sequenced::<ClientPresence>(
+                Channel::Presence,
+                &mut entry.presence_in,
+                &bytes,
+            ) {
+                Ok((ClientPresence(transform), seq)) => {
+                    entry.transform = Some(transform);
+                    entry.transform_seq = Some(seq);
+                    entry.transform_dirty = true;
+                    entry.last_heard = now;
+                    stats.transforms_received += 1;
+                }
+                Err(error) => count_drop(&mut stats, &mut entry.last_heard, now, client, error),
+            }
+        }
+        while let Some(bytes) = server.receive_message(client, Channel::State) {
+            match decode_sequenced::<ClientState>(Channel::State, &mut entry.state_in, &bytes) {
+                Ok((ClientState(state), seq)) => {
+                    entry.state = state;
+                    entry.state_seq = Some(seq);
+                    entry.state_dirty = true;
+                    entry.last_heard = now;
+                    stats.states_received += 1;
+                }
+                Err(error) => count_drop(&mut stats, &mut entry.last_heard, now, client, error),
+            }
+        }
+    }
+}
+
+/// A stale or duplicate message is still a sign of life; junk is not.
+fn count_drop(
+    stats: &mut HostPresenceStats,
+    last_heard: &mut core::time::Duration,
+    now: core::time::Duration,
+    client: ClientId,
+    error: SequencedError,
+) {
+    match error {
+        SequencedError::Dropped(SequencedDrop::Stale(_)) => {
+            stats.stale_dropped += 1;
+            *last_heard = now;
+        }
+        SequencedError::Dropped(SequencedDrop::Duplicate(_)) => {
+            stats.duplicates_dropped += 1;
+            *last_heard = now;
+        }
+        SequencedError::Dropped(SequencedDrop::Truncated) | SequencedError::Codec(_) => {
+            // debug, not warn: a hostile peer must not be able to flood the log.
+            debug!(client, %error, "dropping malformed presence message");
+            stats.junk_dropped += 1;
+        }
+    }
+}
+
+/// Drops players that sent no presence or state for
+/// [`PresenceSettings::silence_timeout`]: they get `Refused(Silent)` and the connection
+/// closes after the usual linger; the roster then reports them gone and the authority
+/// releases what they held. While a player's snapshot is still streaming its clock is
+/// held, because a loading client sends nothing.
+///
+/// Runs in [`crate::RacksyncSystems::Receive`] on the host, after [`receive_presence`].
+pub fn drop_silent(world: &mut World) {
+    let now = world.resource::<Time<Real>>().elapsed();
+    let timeout = world.resource::<PresenceSettings>().silence_timeout;
+    let mut silent = Vec::new();
+    world.resource_scope::<PresenceBook, _>(|world, mut book| {
+        let sessions = world.resource::<Sessions>();
+        for (client, entry) in book.by_client.iter_mut() {
+            match sessions.get(*client).map(|s| &s.phase) {
+                Some(SessionPhase::Loading(_)) => entry.last_heard = now,
+                Some(SessionPhase::Playing)
+                    if now.saturating_sub(entry.last_heard) >= timeout && !entry.silenced =>
+                {
+                    entry.silenced = true;
+                    silent.push((*client, entry.player));
+                }
+                _ => {}
+            }
+        }
+    });
+    if silent.is_empty() {
+        return;
+    }
+    let seconds = u16::try_from(timeout.as_secs()).unwrap_or(u16::MAX);
+    world.resource_scope::<RenetServer, _>(|world, mut server| {
+        for (client, player) in silent {
+            info!(client, %player, seconds, "dropping silent player");
+            world.resource_mut::<HostPresenceStats>().silent_dropped += 1;
+            close(world, &mut server, client, Refusal::Silent { seconds });
+        }
+    });
+}
