@@ -248,7 +248,10 @@ pub fn check_consistency(
 
 /// Power and properties: only installed servers and switches are powered, every property
 /// belongs to the kind and holds a value the rules accept, and addresses are unique.
-fn check_devices(settings: &WorldSettings, objects: &[ObjectRecord]) -> Result<(), ConsistencyError> {
+fn check_devices(
+    settings: &WorldSettings,
+    objects: &[ObjectRecord],
+) -> Result<(), ConsistencyError> {
     let mut ips: HashMap<Ipv4Addr, ObjectId> = HashMap::new();
     for record in objects {
         if record.powered

@@ -54,9 +54,7 @@ pub fn cable_on_port(world: &World, device: ObjectId, port: u8) -> Option<Object
         world
             .object(*cable)
             .and_then(|record| record.cable)
-            .is_some_and(|ends| {
-                ends.contains(&racksync_protocol::CableEnd::Port { device, port })
-            })
+            .is_some_and(|ends| ends.contains(&racksync_protocol::CableEnd::Port { device, port }))
     })
 }
 

@@ -5,9 +5,7 @@ use super::{Plan, existing, write};
 use crate::queries::{cable_on_port, module_in_port};
 use crate::store::Settings;
 use bevy_ecs::prelude::*;
-use racksync_protocol::{
-    CableEnd, ObjectId, ObjectKind, Placement, PlayerId, PosMm, Rejection,
-};
+use racksync_protocol::{CableEnd, ObjectId, ObjectKind, Placement, PlayerId, PosMm, Rejection};
 
 /// Where a connected cable is: it runs between its ends, so its own placement is a fixed
 /// marker on the floor at the origin.

@@ -47,7 +47,12 @@ pub(super) fn drop(
 }
 
 /// Release (host only): whatever hand holds the object lets go of it at `pos`.
-pub(super) fn release(world: &World, id: ObjectId, pos: PosMm, yaw: u16) -> Result<Plan, Rejection> {
+pub(super) fn release(
+    world: &World,
+    id: ObjectId,
+    pos: PosMm,
+    yaw: u16,
+) -> Result<Plan, Rejection> {
     let mut record = existing(world, id)?;
     if !matches!(record.placement, Placement::Held(_)) {
         return Err(Rejection::NotHeld);
