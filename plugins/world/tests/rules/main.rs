@@ -7,6 +7,7 @@
 mod fixture;
 
 mod cable;
+mod consistency;
 mod coverage;
 mod hands;
 mod health;
