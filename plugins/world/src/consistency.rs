@@ -1,9 +1,12 @@
 //! Whole-world invariants a loaded save must satisfy before the host serves it.
 
+use crate::rules::{ROUTED_CABLE, has_property, is_usable_ip, is_valid_label};
 use racksync_protocol::{
-    CableEnd, ObjectId, ObjectKind, ObjectRecord, Placement, RACK_UNITS, WorldSettings,
+    CableEnd, ObjectId, ObjectKind, ObjectRecord, Placement, PlayerId, Property, RACK_UNITS,
+    WorldSettings,
 };
 use std::collections::HashMap;
+use std::net::Ipv4Addr;
 
 /// The first contradiction found in a world.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -53,6 +56,37 @@ pub enum ConsistencyError {
     /// A cable goes to an unknown customer.
     #[error("object {0} refers to unknown customer {1}")]
     UnknownCustomer(ObjectId, u32),
+    /// A cable is plugged into a device that is not mounted in a rack.
+    #[error("cable {cable} is plugged into {device}, which is not installed in a rack")]
+    CableToLooseDevice {
+        /// The cable.
+        cable: ObjectId,
+        /// The device.
+        device: ObjectId,
+    },
+    /// A cable is plugged into a switch port that holds no SFP module.
+    #[error("cable {cable} is plugged into port {port} of {switch}, which has no SFP module")]
+    CableWithoutModule {
+        /// The cable.
+        cable: ObjectId,
+        /// The switch.
+        switch: ObjectId,
+        /// The port.
+        port: u8,
+    },
+    /// A property the object's kind does not have, or a value the rules would refuse
+    /// (unusable address, unknown customer, over-long or unprintable label).
+    #[error("object {0} has an invalid {1} property")]
+    BadProperty(ObjectId, &'static str),
+    /// Two devices share an address.
+    #[error("objects {0} and {1} share address {2}")]
+    DuplicateIp(ObjectId, ObjectId, Ipv4Addr),
+    /// Something other than an installed server or switch is powered.
+    #[error("object {0} is powered but is not a server or switch in a rack")]
+    BadPower(ObjectId),
+    /// A player holds more than one hand takes (mixed kinds, or too many of a kind).
+    #[error("player {0} holds more than a hand takes")]
+    HandOverfull(PlayerId),
 }
 
 /// Whether objects may be in a player's hand.
@@ -64,7 +98,10 @@ pub enum Holding {
     Forbidden,
 }
 
-/// Checks ids, references, rack occupancy, ports and bounds of a whole world.
+/// Checks ids, references, rack occupancy, ports and bounds of a whole world, and every
+/// invariant the rules maintain: cables only on installed devices (and on switch ports
+/// that hold a module), power only for installed servers and switches, valid and unique
+/// properties, and (when holding is allowed) hands within their capacity.
 pub fn check_consistency(
     settings: &WorldSettings,
     objects: impl Iterator<Item = ObjectRecord>,
@@ -92,6 +129,7 @@ pub fn check_consistency(
             }),
         };
     let mut units: HashMap<(ObjectId, u8), ObjectId> = HashMap::new();
+    let mut installed: HashMap<ObjectId, ObjectId> = HashMap::new();
     let mut ports: HashMap<(ObjectId, u8), ObjectId> = HashMap::new();
     let mut use_port = |object: ObjectId, device: ObjectId, port: u8, kind: ObjectKind| {
         if port >= kind.port_count() || ports.insert((device, port), object).is_some() {
@@ -105,6 +143,8 @@ pub fn check_consistency(
     };
     for record in &objects {
         match record.placement {
+            // A connected cable runs between its ends; its placement is a fixed marker.
+            Placement::Floor { .. } if record.cable.is_some() => {}
             Placement::Floor { pos, .. } => {
                 if !settings.bounds.contains(pos) {
                     return Err(ConsistencyError::OutOfBounds(record.id));
@@ -130,6 +170,7 @@ pub fn check_consistency(
                 if slot.unit == 0 || last > u16::from(RACK_UNITS) {
                     return Err(rack_conflict(record, slot.rack, slot.unit));
                 }
+                installed.insert(record.id, slot.rack);
                 for unit in slot.unit..slot.unit + height {
                     if units.insert((slot.rack, unit), record.id).is_some() {
                         return Err(rack_conflict(record, slot.rack, slot.unit));
@@ -153,7 +194,7 @@ pub fn check_consistency(
     let mut cable_ports: HashMap<(ObjectId, u8), ObjectId> = HashMap::new();
     for record in &objects {
         let Some(ends) = record.cable else { continue };
-        if record.kind != ObjectKind::Cable {
+        if record.kind != ObjectKind::Cable || record.placement != ROUTED_CABLE {
             return Err(ConsistencyError::BadPlacement(
                 record.id,
                 record.kind.name(),
@@ -176,6 +217,19 @@ pub fn check_consistency(
                             port,
                         });
                     }
+                    if !installed.contains_key(&device) {
+                        return Err(ConsistencyError::CableToLooseDevice {
+                            cable: record.id,
+                            device,
+                        });
+                    }
+                    if kind == ObjectKind::Switch && !ports.contains_key(&(device, port)) {
+                        return Err(ConsistencyError::CableWithoutModule {
+                            cable: record.id,
+                            switch: device,
+                            port,
+                        });
+                    }
                 }
                 CableEnd::Customer(customer) => {
                     if settings.customers.binary_search(&customer).is_err() {
@@ -183,6 +237,70 @@ pub fn check_consistency(
                     }
                 }
             }
+        }
+    }
+    check_devices(settings, &objects)?;
+    if holding == Holding::Allowed {
+        check_hands(&objects)?;
+    }
+    Ok(())
+}
+
+/// Power and properties: only installed servers and switches are powered, every property
+/// belongs to the kind and holds a value the rules accept, and addresses are unique.
+fn check_devices(
+    settings: &WorldSettings,
+    objects: &[ObjectRecord],
+) -> Result<(), ConsistencyError> {
+    let mut ips: HashMap<Ipv4Addr, ObjectId> = HashMap::new();
+    for record in objects {
+        if record.powered
+            && !(record.kind.is_powered_device()
+                && matches!(record.placement, Placement::InRack(_)))
+        {
+            return Err(ConsistencyError::BadPower(record.id));
+        }
+        let props = &record.properties;
+        let present = [
+            props.ip.map(|ip| Property::Ip(Some(ip))),
+            props.customer.map(|c| Property::Customer(Some(c))),
+            props.label.clone().map(|l| Property::Label(Some(l))),
+            props.app.map(|a| Property::App(Some(a))),
+        ];
+        for property in present.into_iter().flatten() {
+            let valid = has_property(record.kind, &property)
+                && match &property {
+                    Property::Ip(ip) => ip.is_some_and(is_usable_ip),
+                    Property::Customer(c) => {
+                        c.is_some_and(|c| settings.customers.binary_search(&c).is_ok())
+                    }
+                    Property::Label(label) => label.as_deref().is_some_and(is_valid_label),
+                    Property::App(_) => true,
+                };
+            if !valid {
+                return Err(ConsistencyError::BadProperty(record.id, property.key()));
+            }
+        }
+        if let Some(ip) = props.ip
+            && let Some(other) = ips.insert(ip, record.id)
+        {
+            return Err(ConsistencyError::DuplicateIp(other, record.id, ip));
+        }
+    }
+    Ok(())
+}
+
+/// Every hand holds objects of one kind, at most as many as that kind allows.
+fn check_hands(objects: &[ObjectRecord]) -> Result<(), ConsistencyError> {
+    let mut hands: HashMap<PlayerId, (ObjectKind, u8)> = HashMap::new();
+    for record in objects {
+        let Placement::Held(player) = record.placement else {
+            continue;
+        };
+        let hand = hands.entry(player).or_insert((record.kind, 0));
+        hand.1 = hand.1.saturating_add(1);
+        if hand.0 != record.kind || hand.1 > record.kind.hand_capacity() {
+            return Err(ConsistencyError::HandOverfull(player));
         }
     }
     Ok(())

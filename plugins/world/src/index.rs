@@ -81,6 +81,41 @@ impl WorldIndex {
             .map_or(1, |serial| serial + 1)
     }
 
+    /// Every relation the index holds, sorted, so an index maintained incrementally can be
+    /// compared with one rebuilt from the same objects. Entities and the serial
+    /// high-water marks are left out: they depend on history, not on the objects.
+    pub fn relations(&self) -> IndexRelations {
+        fn sorted_lists<K: Ord + Copy>(map: &HashMap<K, Vec<ObjectId>>) -> Vec<(K, Vec<ObjectId>)> {
+            let mut lists: Vec<(K, Vec<ObjectId>)> = map
+                .iter()
+                .map(|(key, list)| {
+                    let mut list = list.clone();
+                    list.sort_unstable();
+                    (*key, list)
+                })
+                .collect();
+            lists.sort_unstable_by_key(|(key, _)| *key);
+            lists
+        }
+        let mut objects: Vec<ObjectId> = self.entities.keys().copied().collect();
+        objects.sort_unstable();
+        let mut racks: Vec<(ObjectId, RackUnits)> =
+            self.racks.iter().map(|(id, units)| (*id, *units)).collect();
+        racks.sort_unstable_by_key(|(id, _)| *id);
+        let mut ips: Vec<(Ipv4Addr, ObjectId)> =
+            self.ips.iter().map(|(ip, id)| (*ip, *id)).collect();
+        ips.sort_unstable();
+        IndexRelations {
+            objects,
+            racks,
+            hands: sorted_lists(&self.hands),
+            cables_on: sorted_lists(&self.cables_on),
+            modules_in: sorted_lists(&self.modules_in),
+            ips,
+            running: self.powered.iter().copied().collect(),
+        }
+    }
+
     pub(crate) fn insert(&mut self, entity: Entity, record: &ObjectRecord) {
         self.entities.insert(record.id, entity);
         let highest = self
@@ -162,6 +197,25 @@ impl WorldIndex {
         }
         self.powered.remove(&record.id);
     }
+}
+
+/// The relations of a [`WorldIndex`] in canonical order (see [`WorldIndex::relations`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexRelations {
+    /// Every object id.
+    pub objects: Vec<ObjectId>,
+    /// Occupancy of every rack table.
+    pub racks: Vec<(ObjectId, RackUnits)>,
+    /// What each player holds.
+    pub hands: Vec<(PlayerId, Vec<ObjectId>)>,
+    /// Cables on each device.
+    pub cables_on: Vec<(ObjectId, Vec<ObjectId>)>,
+    /// Modules in each switch.
+    pub modules_in: Vec<(ObjectId, Vec<ObjectId>)>,
+    /// Owner of each address.
+    pub ips: Vec<(Ipv4Addr, ObjectId)>,
+    /// Devices that wear.
+    pub running: Vec<ObjectId>,
 }
 
 /// Array indices of units `first .. first + height`, clipped to the rack.

@@ -19,7 +19,7 @@ pub(super) fn pick_up(world: &World, actor: PlayerId, id: ObjectId) -> Result<Pl
     }
     let index = world.resource::<WorldIndex>();
     if record.cable.is_some() {
-        return Err(Rejection::CablesAttached(id));
+        return Err(Rejection::CableConnected);
     }
     if record.kind == ObjectKind::Rack
         && let Some(occupant) = index.rack_units(id).into_iter().flatten().flatten().next()

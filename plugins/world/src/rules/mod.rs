@@ -14,6 +14,9 @@ mod property;
 mod rack;
 mod sfp;
 
+pub use cable::ROUTED_CABLE;
+pub use property::{has_property, is_usable_ip, is_valid_label};
+
 use crate::store::{ReadObjects, WorldObjects};
 use bevy_ecs::prelude::*;
 use racksync_protocol::{Action, ObjectId, ObjectRecord, PlayerId, Rejection};

@@ -56,7 +56,7 @@ pub(super) fn set(world: &World, id: ObjectId, value: &Property) -> Result<Plan,
 
 /// Which kinds carry which property: addresses on networked devices, customers and
 /// applications on what serves customers, labels on anything.
-fn has_property(kind: ObjectKind, value: &Property) -> bool {
+pub fn has_property(kind: ObjectKind, value: &Property) -> bool {
     let server = matches!(
         kind,
         ObjectKind::Server1U | ObjectKind::Server3U | ObjectKind::Server7U
@@ -74,9 +74,16 @@ pub fn is_valid_label(label: &str) -> bool {
     label.len() <= MAX_LABEL_BYTES && !label.chars().any(char::is_control)
 }
 
+/// An address a device can use: unicast, and neither "this network" (0.0.0.0/8), loopback
+/// (127.0.0.0/8), multicast (224.0.0.0/4) nor reserved or broadcast (240.0.0.0/4).
+pub fn is_usable_ip(ip: Ipv4Addr) -> bool {
+    let first = ip.octets()[0];
+    first != 0 && !ip.is_loopback() && !ip.is_multicast() && first < 240
+}
+
 /// A device address must be usable unicast and not taken by another device.
 fn check_ip(world: &World, id: ObjectId, ip: Ipv4Addr) -> Result<(), Rejection> {
-    if ip.is_unspecified() || ip.is_broadcast() || ip.is_multicast() || ip.is_loopback() {
+    if !is_usable_ip(ip) {
         return Err(Rejection::InvalidIp);
     }
     match world.resource::<WorldIndex>().ip_owner(ip) {
