@@ -1,10 +1,10 @@
 //! Releasing what a leaving player held (SPEC §8: "players leaving release what they
 //! held"), as host actions so every client sees it at the same revision.
 
-use racksync_replication::HostActions;
 use bevy_ecs::prelude::*;
 use bevy_log::info;
 use racksync_protocol::{Action, PosMm, QuantizedTransform, WorldBounds};
+use racksync_replication::HostActions;
 use racksync_replication::PlayerLeft;
 use racksync_world::{Settings, WorldIndex};
 

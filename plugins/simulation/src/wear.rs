@@ -7,6 +7,7 @@ use bevy_time::{Fixed, Time};
 use core::time::Duration;
 use racksync_protocol::Action;
 use racksync_replication::HostActions;
+use racksync_world::WorldIndex;
 
 /// Fixed time accumulated since the last wear step.
 #[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +27,7 @@ pub struct WearClock {
 pub fn advance_wear(
     time: Res<Time<Fixed>>,
     settings: Res<SimulationSettings>,
+    index: Res<WorldIndex>,
     mut clock: ResMut<WearClock>,
     mut actions: ResMut<HostActions>,
     mut stats: ResMut<SimulationStats>,
@@ -40,6 +42,10 @@ pub fn advance_wear(
     }
     clock.since_step -= settings.wear_every;
     clock.stepped = true;
+    if index.running().next().is_none() {
+        // Nothing runs: no step to broadcast.
+        return;
+    }
     actions.0.push(Action::Wear {
         seconds: settings.seconds_per_step(),
     });

@@ -54,6 +54,10 @@ pub(super) fn wear(world: &World, seconds: u32) -> Result<Plan, Rejection> {
         return Err(Rejection::NoChange);
     }
     let running: Vec<ObjectId> = world.resource::<WorldIndex>().running().collect();
+    if running.is_empty() {
+        // Nothing runs, nothing wears: refused like every other no-op.
+        return Err(Rejection::NoChange);
+    }
     Ok(running
         .into_iter()
         .filter_map(|id| world.object(id))

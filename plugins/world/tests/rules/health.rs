@@ -262,13 +262,13 @@ fn wear_breaks_exactly_the_devices_that_reach_zero() {
     }
     let running: Vec<ObjectId> = world.resource::<WorldIndex>().running().collect();
     assert_eq!(running, vec![SERVER]);
-    // One more second breaks the last one; then nothing runs and wear changes nothing.
+    // One more second breaks the last one; then nothing runs and wear is a refused no-op.
     accept(&mut world, HOST, &Action::Wear { seconds: 1 });
     assert!(get(&world, SERVER).health.broken);
     let digest = world.digest();
     assert_eq!(
         rules_apply(&mut world, Action::Wear { seconds: 5 }),
-        Ok(vec![])
+        Err(Rejection::NoChange)
     );
     assert_eq!(world.digest(), digest);
 }
