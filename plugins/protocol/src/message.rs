@@ -4,6 +4,7 @@
 //! what it is looking at and each channel can have its own size cap.
 
 use crate::action::{Action, Rejection};
+use crate::audit::{ClientAudit, HostAudit};
 use crate::ids::{PlayerId, Revision};
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +25,8 @@ pub enum ClientWorldMessage {
     },
     /// The player leaves.
     Goodbye,
+    /// Audit descent: the client's digests or objects where it differs from the host.
+    Audit(ClientAudit),
 }
 
 /// The client's introduction: who it is and which protocol it speaks.
@@ -60,6 +63,8 @@ pub enum HostWorldMessage {
         /// The action.
         action: Action,
     },
+    /// Audit root or resync answer (see [`crate::audit`]).
+    Audit(HostAudit),
 }
 
 /// What a joining client learns from the host.

@@ -1,10 +1,14 @@
 //! The host side of replication: sessions, handshakes and join snapshots.
 
+mod audit_requests;
+mod faults;
 mod receive;
 mod sessions;
 mod settings;
 mod stream;
 
+pub use audit_requests::{AuditRequests, InboundAudit};
+pub use faults::BroadcastFaults;
 pub use receive::{
     SnapshotCache, close, close_lingering, receive_from_clients, send_world, track_connections,
     valid_name,
@@ -32,6 +36,7 @@ impl Plugin for HostReplicationPlugin {
             .init_resource::<Sessions>()
             .init_resource::<ActionInbox>()
             .init_resource::<SnapshotCache>()
+            .init_resource::<BroadcastFaults>()
             .add_observer(track_connections)
             .add_systems(
                 Update,
