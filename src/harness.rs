@@ -10,6 +10,7 @@ use bevy_app::{App, Update};
 use bevy_ecs::prelude::*;
 use bevy_renet::RenetClient;
 use bevy_time::TimeUpdateStrategy;
+use racksync_audit::{AuditSettings, AuditStats, ConfirmedView, Desync, InjectError};
 use racksync_protocol::{
     Action, Channel, ClientWorldMessage, HostWorldMessage, Revision, decode, encode,
 };
@@ -62,6 +63,8 @@ pub struct Harness {
     pub step: Duration,
     next_client_id: u64,
     bytes_per_tick: u64,
+    /// renet client id of each entry of `clients`.
+    client_ids: Vec<u64>,
 }
 
 impl Harness {
@@ -103,6 +106,7 @@ impl Harness {
             step: Duration::from_millis(16),
             next_client_id: 1,
             bytes_per_tick,
+            client_ids: Vec::new(),
         };
         harness.set_clock_of_host();
         harness
@@ -131,7 +135,8 @@ impl Harness {
         });
         app.init_resource::<Recorded>();
         app.add_systems(Update, record.after(RacksyncSystems::Process));
-        self.wire(&mut app, to_host, to_client);
+        let client_id = self.wire(&mut app, to_host, to_client);
+        self.client_ids.push(client_id);
         self.clients.push(app);
         self.clients.len() - 1
     }
@@ -186,7 +191,7 @@ impl Harness {
             .is_connected()
     }
 
-    fn wire(&mut self, app: &mut App, to_host: LinkConditions, to_client: LinkConditions) {
+    fn wire(&mut self, app: &mut App, to_host: LinkConditions, to_client: LinkConditions) -> u64 {
         app.insert_resource(new_client_with_budget(self.bytes_per_tick));
         let client_id = self.next_client_id;
         self.next_client_id += 1;
@@ -204,6 +209,7 @@ impl Harness {
             }
         }
         app.insert_resource(TimeUpdateStrategy::ManualInstant(self.base + self.now));
+        client_id
     }
 
     /// The memory network, when wired in memory.
@@ -327,5 +333,48 @@ impl Harness {
             .world_mut()
             .resource_mut::<RenetClient>()
             .disconnect();
+    }
+
+    /// The renet client id of a client (as the host's sessions know it).
+    pub fn client_id(&self, client: usize) -> u64 {
+        self.client_ids[client]
+    }
+
+    /// Sets the host's audit interval (takes effect from the next audit on).
+    pub fn set_audit_interval(&mut self, interval: Duration) {
+        self.host.world_mut().resource_mut::<AuditSettings>().interval = interval;
+    }
+
+    /// The host's audit counters.
+    pub fn host_audit_stats(&self) -> AuditStats {
+        *self.host.world().resource::<AuditStats>()
+    }
+
+    /// A client's audit counters.
+    pub fn client_audit_stats(&self, client: usize) -> AuditStats {
+        *self.clients[client].world().resource::<AuditStats>()
+    }
+
+    /// A client's *confirmed* world digest: its local world with the predictions of its
+    /// pending actions taken out (what the audit compares).
+    pub fn client_confirmed_digest(&self, client: usize) -> WorldDigest {
+        let world = self.clients[client].world();
+        ConfirmedView::new(
+            world.resource::<racksync_world::DigestTree>(),
+            world.resource::<racksync_world::ConfirmedOverlay>(),
+        )
+        .node(racksync_protocol::NodeRef::ROOT)
+        .world_digest()
+    }
+
+    /// Injects a divergence into one client's world.
+    pub fn inject(&mut self, client: usize, desync: Desync) -> Result<(), InjectError> {
+        racksync_audit::inject(self.clients[client].world_mut(), desync)
+    }
+
+    /// Makes the host withhold the next broadcast meant for one client.
+    pub fn drop_next_broadcast(&mut self, client: usize) {
+        let id = self.client_ids[client];
+        racksync_audit::drop_next_broadcast(self.host.world_mut(), id);
     }
 }

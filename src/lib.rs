@@ -1,8 +1,10 @@
 //! racksync: a headless, authoritative simulation and sync server for multiplayer
 //! worlds of data-center objects, on Bevy's ECS and renet.
 //!
-//! - [`HostPlugins`]: everything a dedicated host runs (transport, replication, authority).
-//! - [`ClientPlugins`]: what a Bevy game client embeds (transport, replication, rollback).
+//! - [`HostPlugins`]: everything a dedicated host runs (transport, replication, authority,
+//!   audit).
+//! - [`ClientPlugins`]: what a Bevy game client embeds (transport, replication, rollback,
+//!   audit).
 //! - [`HeadlessPlugins`]: the minimal Bevy plugins a headless app needs.
 //!
 //! The plugin crates are re-exported under their short names.
@@ -16,6 +18,7 @@ pub mod plugins;
 pub use app::{ClientOptions, HostOptions, client_app, host_app};
 pub use plugins::{ClientPlugins, HeadlessPlugins, HostPlugins};
 
+pub use racksync_audit as audit;
 pub use racksync_authority as authority;
 pub use racksync_protocol as protocol;
 pub use racksync_replication as replication;
