@@ -72,12 +72,15 @@ fn digest_maintenance(world: &mut World, records: &[ObjectRecord]) {
     }
     let hash_ns = started.elapsed().as_nanos() as f64 / changes as f64;
 
-    // The whole store write (components, indexes, digest, tree), alternating two states.
-    let writes = 200_000;
+    // The whole store write (components, indexes, digest, tree): the first pass flips
+    // every object's power, the second flips it back, so every write is a change.
+    let writes = 2 * records.len();
     let started = Instant::now();
     for n in 0..writes {
         let mut record = records[n % records.len()].clone();
-        record.powered = n / records.len() % 2 == 0;
+        if (n / records.len()).is_multiple_of(2) {
+            record.powered = !record.powered;
+        }
         world.write_object(record);
     }
     let write_ns = started.elapsed().as_nanos() as f64 / writes as f64;
@@ -176,8 +179,8 @@ fn repair(host: &World, records: &[ObjectRecord], clients: usize) {
             steps += 1;
             bytes += encode_unbounded(&next.leaves).len();
             let started = Instant::now();
-            let answer = answer_objects(host, tree, round, &next.leaves, usize::MAX)
-                .expect("valid request");
+            let answer =
+                answer_objects(host, tree, round, &next.leaves, usize::MAX).expect("valid request");
             host_time += started.elapsed();
             bytes += answer.bytes;
             fixes = answer.items;

@@ -342,7 +342,10 @@ impl Harness {
 
     /// Sets the host's audit interval (takes effect from the next audit on).
     pub fn set_audit_interval(&mut self, interval: Duration) {
-        self.host.world_mut().resource_mut::<AuditSettings>().interval = interval;
+        self.host
+            .world_mut()
+            .resource_mut::<AuditSettings>()
+            .interval = interval;
     }
 
     /// The host's audit counters.

@@ -87,7 +87,10 @@ fn audit_costs_at_100k_objects() {
         assert_eq!(cost.mismatches, 1, "{name}");
         assert_eq!(cost.objects_resynced, 1, "{name}");
         assert!(cost.round_trips <= 4, "{name}: SPEC P5");
-        assert!(cost.audit_bytes + cost.resync_bytes <= 4 * 1024, "{name}: SPEC P5");
+        assert!(
+            cost.audit_bytes + cost.resync_bytes <= 4 * 1024,
+            "{name}: SPEC P5"
+        );
     }
     // Exact payload bytes of each repair, both directions, root excluded: four 16-digest
     // node lists (~70 bytes each), the leaf's (id, hash) list and the fix.
@@ -95,7 +98,11 @@ fn audit_costs_at_100k_objects() {
     assert_eq!((missing.round_trips, missing.resync_bytes), (3, 339));
     assert_eq!((extra.round_trips, extra.resync_bytes), (3, 321));
     let host = harness.host_audit_stats();
-    assert_eq!(host.resync_bytes, 337 + 339 + 321, "the host counts the same bytes");
+    assert_eq!(
+        host.resync_bytes,
+        337 + 339 + 321,
+        "the host counts the same bytes"
+    );
     assert_eq!(host.objects_resynced, 3);
     // The other client never noticed anything.
     assert_eq!(harness.client_audit_stats(1).mismatches, 0);

@@ -24,7 +24,10 @@ fn three_clients() -> Harness {
     harness.run(5);
     for client in 0..3 {
         let stats = harness.client_audit_stats(client);
-        assert_eq!((stats.audits, stats.mismatches, stats.resync_bytes), (1, 0, 0));
+        assert_eq!(
+            (stats.audits, stats.mismatches, stats.resync_bytes),
+            (1, 0, 0)
+        );
     }
     harness
 }
@@ -69,7 +72,13 @@ fn a_corrupted_field_is_repaired() {
         .unwrap();
     let field = Field::TimeToBreak;
     harness
-        .inject(1, Desync::Corrupt { object: device, field })
+        .inject(
+            1,
+            Desync::Corrupt {
+                object: device,
+                field,
+            },
+        )
         .unwrap();
     assert_ne!(harness.client_digest(1), harness.host_digest());
     assert_repaired_within_one_interval(&mut harness);

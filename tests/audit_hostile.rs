@@ -186,7 +186,12 @@ fn malformed_object_requests_are_refused() {
     for (leaves, reason) in cases {
         let (mut harness, raw) = with_bare_client();
         audited(&mut harness, raw);
-        assert_refused(harness, raw, ClientAudit::Objects { round: 7, leaves }, reason);
+        assert_refused(
+            harness,
+            raw,
+            ClientAudit::Objects { round: 7, leaves },
+            reason,
+        );
     }
 }
 
@@ -214,14 +219,20 @@ fn a_greedy_client_is_cut_to_its_budget() {
             objects: Vec::new(),
         })
         .collect();
-    harness.raw_send(raw, &ClientWorldMessage::Audit(ClientAudit::Objects { round: 1, leaves }));
+    harness.raw_send(
+        raw,
+        &ClientWorldMessage::Audit(ClientAudit::Objects { round: 1, leaves }),
+    );
     let nodes: Vec<NodeDigests> = (0..200)
         .map(|index| NodeDigests {
             node: NodeRef { level: 2, index },
             children: zeros(),
         })
         .collect();
-    harness.raw_send(raw, &ClientWorldMessage::Audit(ClientAudit::Nodes { round: 1, nodes }));
+    harness.raw_send(
+        raw,
+        &ClientWorldMessage::Audit(ClientAudit::Nodes { round: 1, nodes }),
+    );
     harness.run(10);
     let answered: usize = harness
         .raw_receive(raw)
@@ -238,6 +249,9 @@ fn a_greedy_client_is_cut_to_its_budget() {
     assert!(answered > budget / 2, "{answered}");
     let host = harness.host_audit_stats();
     assert_eq!(host.refused, 2, "{host:?}");
-    assert!(harness.raw_connected(raw), "a budget cut is not a violation");
+    assert!(
+        harness.raw_connected(raw),
+        "a budget cut is not a violation"
+    );
     assert!(harness.join_state(0).is_playing());
 }

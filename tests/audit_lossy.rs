@@ -36,10 +36,13 @@ fn audits_over_a_lossy_reordering_link_converge() {
     for (n, record) in objects.iter().step_by(97).take(20).enumerate() {
         let field = [Field::Power, Field::Label, Field::TimeToBreak][n % 3];
         harness
-            .inject(n % 3, Desync::Corrupt {
-                object: record.id,
-                field,
-            })
+            .inject(
+                n % 3,
+                Desync::Corrupt {
+                    object: record.id,
+                    field,
+                },
+            )
             .unwrap();
     }
     harness.inject(1, Desync::Delete(objects[10].id)).unwrap();

@@ -72,6 +72,9 @@ fn a_thousand_random_corruptions_are_repaired_in_one_audit() {
     }
     let host = harness.host_audit_stats();
     assert_eq!(host.objects_resynced, 1_000, "{host:?}");
-    assert_eq!(host.resync_bytes, host_bytes, "both sides count the same bytes");
+    assert_eq!(
+        host.resync_bytes, host_bytes,
+        "both sides count the same bytes"
+    );
     assert_eq!(host.refused, 0);
 }

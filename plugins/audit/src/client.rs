@@ -131,7 +131,10 @@ fn on_root(
             world.resource::<ConfirmedOverlay>(),
         );
         let round = world.resource::<ClientAuditState>().next_round;
-        (root_digest(view.node(racksync_protocol::NodeRef::ROOT)), root_request(&view, round))
+        (
+            root_digest(view.node(racksync_protocol::NodeRef::ROOT)),
+            root_request(&view, round),
+        )
     };
     if ours == digest {
         return;

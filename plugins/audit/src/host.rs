@@ -44,8 +44,7 @@ pub struct HostAuditState {
 pub fn send_audit_roots(
     time: Res<Time<Real>>,
     settings: Res<AuditSettings>,
-    tree: Res<DigestTree>,
-    revision: Res<WorldRevision>,
+    (tree, revision): (Res<DigestTree>, Res<WorldRevision>),
     sessions: Res<Sessions>,
     mut state: ResMut<HostAuditState>,
     mut server: ResMut<RenetServer>,
@@ -209,7 +208,11 @@ fn nodes_messages(
 }
 
 /// The `Objects` answer messages, `more` set on all but the last.
-fn objects_messages(round: u32, revision: Revision, items: Vec<ObjectFix>) -> Vec<HostWorldMessage> {
+fn objects_messages(
+    round: u32,
+    revision: Revision,
+    items: Vec<ObjectFix>,
+) -> Vec<HostWorldMessage> {
     let chunks = chunk(items, list_budget());
     let last = chunks.len() - 1;
     chunks

@@ -6,8 +6,8 @@ use bevy_renet::RenetServer;
 use racksync_protocol::{
     AckOutcome, Action, Channel, HostWorldMessage, PlayerId, Revision, encode,
 };
-use racksync_replication::host::send_world;
 use racksync_replication::host::BroadcastFaults;
+use racksync_replication::host::send_world;
 use racksync_replication::{ActionInbox, Sessions};
 use racksync_world::WorldRevision;
 use racksync_world::rules;

@@ -28,7 +28,10 @@ pub const TREE_LEAVES: u32 = 1 << TREE_LEAF_BITS;
 
 // The descent alternates between client and host level by level and must end with the
 // client comparing leaves (so that the host compares objects and sends their state).
-const _: () = assert!(TREE_DEPTH % 2 == 0, "the audit descent needs an even depth");
+const _: () = assert!(
+    TREE_DEPTH.is_multiple_of(2),
+    "the audit descent needs an even depth"
+);
 
 /// The leaf an object belongs to: the top bits of a Fibonacci hash of its id, so that
 /// sequential serials and different namespaces spread evenly over the leaves.
@@ -227,7 +230,13 @@ mod tests {
         }
         assert_eq!(node.index, leaf);
         assert!(!NodeRef { level: 5, index: 0 }.is_valid());
-        assert!(!NodeRef { level: 1, index: 16 }.is_valid());
+        assert!(
+            !NodeRef {
+                level: 1,
+                index: 16
+            }
+            .is_valid()
+        );
     }
 
     #[test]

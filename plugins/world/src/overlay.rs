@@ -86,7 +86,10 @@ mod tests {
         let id = ObjectId::new(0, 1);
         let mut overlay = ConfirmedOverlay::default();
         overlay.remember(id, None);
-        overlay.remember(id, Some(crate::generate_world(1, 1).objects[0].clone().into()));
+        overlay.remember(
+            id,
+            Some(crate::generate_world(1, 1).objects[0].clone().into()),
+        );
         assert_eq!(overlay.get(id), Some(&None));
         assert!(!overlay.take_rebase());
         overlay.correct(id, None);

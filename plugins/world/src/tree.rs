@@ -193,9 +193,10 @@ mod tests {
             assert!(tree.remove(*id).is_some());
         }
         assert_eq!(tree.remove(ObjectId::new(9, 9)), None);
-        let fresh = DigestTree::from_hashes(ids.iter().filter_map(|id| {
-            tree.hash_of(*id).map(|hash| (*id, hash))
-        }));
+        let fresh = DigestTree::from_hashes(
+            ids.iter()
+                .filter_map(|id| tree.hash_of(*id).map(|hash| (*id, hash))),
+        );
         assert_eq!(tree.root(), fresh.root());
         assert_eq!(tree.len(), fresh.len());
         for leaf in 0..256 {
