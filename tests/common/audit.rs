@@ -6,9 +6,14 @@ use std::time::Duration;
 /// Audit interval the audit tests use: short, so a test covers many audits quickly.
 pub const INTERVAL: Duration = Duration::from_millis(800);
 
-/// Harness steps in one audit interval (at the harness's 16 ms step).
+/// Harness steps in one audit interval of the host's current settings.
 pub fn interval_steps(harness: &Harness) -> usize {
-    (INTERVAL.as_micros() / harness.step.as_micros()) as usize + 1
+    let interval = harness
+        .host
+        .world()
+        .resource::<racksync::audit::AuditSettings>()
+        .interval;
+    (interval.as_micros() / harness.step.as_micros()) as usize + 1
 }
 
 /// Steps until the host sends its next round of roots; returns the steps taken.
