@@ -10,6 +10,7 @@ use bevy_app::{App, Update};
 use bevy_ecs::prelude::*;
 use bevy_renet::RenetClient;
 use bevy_time::TimeUpdateStrategy;
+use racksync_audit::{AuditSettings, AuditStats, ConfirmedView, Desync, InjectError};
 use racksync_protocol::{
     Action, Channel, ClientWorldMessage, HostWorldMessage, Revision, decode, encode,
 };
@@ -63,8 +64,9 @@ pub struct Harness {
     /// Clock advance per [`Harness::step`].
     pub step: Duration,
     next_client_id: u64,
-    client_ids: Vec<u64>,
     bytes_per_tick: u64,
+    /// renet client id of each entry of `clients`.
+    client_ids: Vec<u64>,
 }
 
 impl Harness {
@@ -105,8 +107,8 @@ impl Harness {
             now: Duration::ZERO,
             step: Duration::from_millis(16),
             next_client_id: 1,
-            client_ids: Vec::new(),
             bytes_per_tick,
+            client_ids: Vec::new(),
         };
         harness.set_clock_of_host();
         harness
@@ -197,11 +199,6 @@ impl Harness {
             .world()
             .resource::<RenetClient>()
             .is_connected()
-    }
-
-    /// The renet client id of a client app.
-    pub fn client_id(&self, client: usize) -> u64 {
-        self.client_ids[client]
     }
 
     /// Cuts (`true`) or restores (`false`) a client's in-memory link.
@@ -369,5 +366,51 @@ impl Harness {
             .world_mut()
             .resource_mut::<RenetClient>()
             .disconnect();
+    }
+
+    /// The renet client id of a client (as the host's sessions know it).
+    pub fn client_id(&self, client: usize) -> u64 {
+        self.client_ids[client]
+    }
+
+    /// Sets the host's audit interval (takes effect from the next audit on).
+    pub fn set_audit_interval(&mut self, interval: Duration) {
+        self.host
+            .world_mut()
+            .resource_mut::<AuditSettings>()
+            .interval = interval;
+    }
+
+    /// The host's audit counters.
+    pub fn host_audit_stats(&self) -> AuditStats {
+        *self.host.world().resource::<AuditStats>()
+    }
+
+    /// A client's audit counters.
+    pub fn client_audit_stats(&self, client: usize) -> AuditStats {
+        *self.clients[client].world().resource::<AuditStats>()
+    }
+
+    /// A client's *confirmed* world digest: its local world with the predictions of its
+    /// pending actions taken out (what the audit compares).
+    pub fn client_confirmed_digest(&self, client: usize) -> WorldDigest {
+        let world = self.clients[client].world();
+        ConfirmedView::new(
+            world.resource::<racksync_world::DigestTree>(),
+            world.resource::<racksync_world::ConfirmedOverlay>(),
+        )
+        .node(racksync_protocol::NodeRef::ROOT)
+        .world_digest()
+    }
+
+    /// Injects a divergence into one client's world.
+    pub fn inject(&mut self, client: usize, desync: Desync) -> Result<(), InjectError> {
+        racksync_audit::inject(self.clients[client].world_mut(), desync)
+    }
+
+    /// Makes the host withhold the next broadcast meant for one client.
+    pub fn drop_next_broadcast(&mut self, client: usize) {
+        let id = self.client_ids[client];
+        racksync_audit::drop_next_broadcast(self.host.world_mut(), id);
     }
 }

@@ -2,8 +2,9 @@
 //! worlds of data-center objects, on Bevy's ECS and renet.
 //!
 //! - [`HostPlugins`]: everything a dedicated host runs (transport, replication, authority,
-//!   simulation).
-//! - [`ClientPlugins`]: what a Bevy game client embeds (transport, replication, rollback).
+//!   simulation, audit).
+//! - [`ClientPlugins`]: what a Bevy game client embeds (transport, replication, rollback,
+//!   audit).
 //! - [`HeadlessPlugins`]: the minimal Bevy plugins a headless app needs.
 //!
 //! The plugin crates are re-exported under their short names.
@@ -18,6 +19,7 @@ pub mod scenario;
 pub use app::{ClientOptions, HostOptions, client_app, host_app};
 pub use plugins::{ClientPlugins, HeadlessPlugins, HostPlugins};
 
+pub use racksync_audit as audit;
 pub use racksync_authority as authority;
 pub use racksync_protocol as protocol;
 pub use racksync_replication as replication;

@@ -1,13 +1,16 @@
 //! Plugin groups for the host, the client and headless apps.
 
 use bevy_app::{PluginGroup, PluginGroupBuilder, TaskPoolPlugin};
+use racksync_audit::{ClientAuditPlugin, HostAuditPlugin};
 use racksync_authority::AuthorityPlugin;
 use racksync_rollback::RollbackPlugin;
 use racksync_simulation::SimulationPlugin;
 use racksync_transport::{ClientTransportPlugin, ServerTransportPlugin};
 
 /// Everything a dedicated host runs: renet with both transports (whichever transport
-/// resource is inserted is used), host replication and authority.
+/// resource is inserted is used), host replication, authority and auditing. Change the
+/// audit interval with `.set(HostAuditPlugin { settings })` or by replacing the
+/// `AuditSettings` resource.
 pub struct HostPlugins;
 
 impl PluginGroup for HostPlugins {
@@ -16,11 +19,12 @@ impl PluginGroup for HostPlugins {
             .add(ServerTransportPlugin)
             .add(AuthorityPlugin)
             .add(SimulationPlugin)
+            .add(HostAuditPlugin::default())
     }
 }
 
-/// What a game client embeds: renet with both transports, client replication and
-/// rollback. Change the ACK timeout with `.set(RollbackPlugin { ack_timeout })`.
+/// What a game client embeds: renet with both transports, client replication,
+/// rollback and auditing. Change the ACK timeout with `.set(RollbackPlugin { ack_timeout })`.
 pub struct ClientPlugins;
 
 impl PluginGroup for ClientPlugins {
@@ -28,6 +32,7 @@ impl PluginGroup for ClientPlugins {
         PluginGroupBuilder::start::<Self>()
             .add(ClientTransportPlugin)
             .add(RollbackPlugin::default())
+            .add(ClientAuditPlugin)
     }
 }
 

@@ -2,6 +2,8 @@
 // Each test file compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
 
+pub mod audit;
+
 use racksync::harness::Harness;
 use racksync_protocol::{Action, ObjectId, ObjectKind, Placement, RackSlot};
 use racksync_world::ReadObjects;

@@ -6,6 +6,7 @@ use bevy_renet::RenetServer;
 use racksync_protocol::{
     AckOutcome, Action, Channel, HostWorldMessage, PlayerId, Revision, encode,
 };
+use racksync_replication::host::BroadcastFaults;
 use racksync_replication::host::send_world;
 use racksync_replication::{ActionInbox, HostActions, Sessions};
 use racksync_world::WorldRevision;
@@ -112,9 +113,10 @@ fn advance_revision(world: &mut World, actor: PlayerId, action: &Action) -> Revi
     revision
 }
 
-/// Sends one encoded broadcast to every subscribed client but `except`.
+/// Sends one encoded broadcast to every subscribed client but `except`, minus any
+/// withheld by an injected [`BroadcastFaults`] fault.
 fn broadcast(
-    world: &World,
+    world: &mut World,
     server: &mut RenetServer,
     except: Option<ClientId>,
     revision: Revision,
@@ -128,8 +130,25 @@ fn broadcast(
     };
     let bytes =
         Bytes::from(encode(Channel::World, &message).expect("actions fit the world channel"));
+    // Checked once per broadcast so the hot path stays allocation-free when no fault is armed.
+    let armed = world
+        .get_resource::<BroadcastFaults>()
+        .is_some_and(|faults| !faults.is_empty());
+    let withheld: Vec<ClientId> = if armed {
+        let subscribers: Vec<ClientId> = world.resource::<Sessions>().subscribers().collect();
+        let mut faults = world.resource_mut::<BroadcastFaults>();
+        subscribers
+            .into_iter()
+            .filter(|client| Some(*client) != except && faults.take(*client))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    for client in &withheld {
+        bevy_log::warn!(client, %revision, "injected fault: broadcast withheld");
+    }
     for client in world.resource::<Sessions>().subscribers() {
-        if Some(client) != except {
+        if Some(client) != except && !withheld.contains(&client) {
             server.send_message(client, Channel::World, bytes.clone());
         }
     }

@@ -5,6 +5,7 @@
 //! tool that only needs to speak the protocol can use it alone.
 
 pub mod action;
+pub mod audit;
 pub mod channel;
 pub mod codec;
 pub mod ids;
@@ -18,6 +19,9 @@ pub mod snapshot;
 pub mod version;
 
 pub use action::{Action, Property, Rejection};
+pub use audit::{
+    ClientAudit, Digest32, Digest64, HostAudit, LeafObjects, NodeDigests, NodeRef, ObjectFix,
+};
 pub use channel::{
     CHANNELS, Channel, ChannelSpec, DEFAULT_BYTES_PER_TICK, Delivery, connection_config,
 };

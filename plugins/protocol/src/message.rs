@@ -4,6 +4,7 @@
 //! what it is looking at and each channel can have its own size cap.
 
 use crate::action::{Action, Rejection};
+use crate::audit::{ClientAudit, HostAudit};
 use crate::ids::{PlayerId, Revision};
 use crate::presence::RosterUpdate;
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,8 @@ pub enum ClientWorldMessage {
     },
     /// The player leaves.
     Goodbye,
+    /// Audit descent: the client's digests or objects where it differs from the host.
+    Audit(ClientAudit),
 }
 
 /// The client's introduction: who it is and which protocol it speaks.
@@ -63,6 +66,8 @@ pub enum HostWorldMessage {
     },
     /// A player joined or left (presence, SPEC §9).
     Roster(RosterUpdate),
+    /// Audit root or resync answer (see [`crate::audit`]).
+    Audit(HostAudit),
 }
 
 /// What a joining client learns from the host.

@@ -6,6 +6,10 @@
 //! clear reason instead of misreading each other's bytes.
 
 use crate::action::{Action, Property, Rejection};
+use crate::audit::{
+    ClientAudit, Digest32, Digest64, HostAudit, LeafObjects, NodeDigests, NodeRef, ObjectFix,
+    TREE_DEPTH, TREE_FANOUT_BITS, leaf_of,
+};
 use crate::channel::CHANNELS;
 use crate::codec::encode_unbounded;
 use crate::ids::{ObjectId, PlayerId, Revision};
@@ -34,6 +38,9 @@ fn compute_protocol_hash() -> u64 {
         hasher.update(&[spec.channel.id(), spec.delivery as u8]);
         hasher.update(&(spec.max_message_bytes as u64).to_le_bytes());
     }
+    // The digest tree's shape and leaf function are part of the audit contract.
+    hasher.update(&[TREE_FANOUT_BITS as u8, TREE_DEPTH]);
+    hasher.update(&leaf_of(ObjectId(0xdead_beef)).to_le_bytes());
     for exemplar in exemplar_encodings() {
         hasher.update(&(exemplar.len() as u64).to_le_bytes());
         hasher.update(&exemplar);
@@ -197,6 +204,7 @@ fn exemplar_encodings() -> Vec<Vec<u8>> {
     ] {
         out.push(encode_unbounded(&property));
     }
+    out.extend(audit_exemplars(id, &record));
     for placement in [
         Placement::Held(PlayerId(1)),
         Placement::InPort {
@@ -221,6 +229,10 @@ fn exemplar_encodings() -> Vec<Vec<u8>> {
             action: actions[0].clone(),
         },
         ClientWorldMessage::Goodbye,
+        ClientWorldMessage::Audit(ClientAudit::Nodes {
+            round: 1,
+            nodes: Vec::new(),
+        }),
     ];
     for message in &client {
         out.push(encode_unbounded(message));
@@ -245,6 +257,10 @@ fn exemplar_encodings() -> Vec<Vec<u8>> {
             actor: PlayerId(2),
             action: actions[0].clone(),
         },
+        HostWorldMessage::Audit(HostAudit::Root {
+            revision: Revision(1),
+            digest: Digest64(2),
+        }),
     ];
     for message in &host {
         out.push(encode_unbounded(message));
@@ -273,9 +289,72 @@ fn exemplar_encodings() -> Vec<Vec<u8>> {
     out
 }
 
+/// One encoding per audit message variant (exhaustive matches, as above).
+fn audit_exemplars(id: ObjectId, record: &ObjectRecord) -> Vec<Vec<u8>> {
+    let nodes = vec![NodeDigests {
+        node: NodeRef { level: 1, index: 2 },
+        children: vec![Digest32(3), Digest32(4)],
+    }];
+    let host = [
+        HostAudit::Root {
+            revision: Revision(1),
+            digest: Digest64(2),
+        },
+        HostAudit::Nodes {
+            round: 1,
+            revision: Revision(2),
+            more: true,
+            nodes: nodes.clone(),
+        },
+        HostAudit::Objects {
+            round: 1,
+            revision: Revision(2),
+            more: false,
+            fixes: vec![ObjectFix::State(record.clone()), ObjectFix::Absent(id)],
+        },
+    ];
+    let client = [
+        ClientAudit::Nodes { round: 1, nodes },
+        ClientAudit::Objects {
+            round: 1,
+            leaves: vec![LeafObjects {
+                leaf: 5,
+                objects: vec![(id, Digest32(6))],
+            }],
+        },
+    ];
+    let mut out = Vec::new();
+    for message in &host {
+        match message {
+            HostAudit::Root { .. } | HostAudit::Nodes { .. } | HostAudit::Objects { .. } => {
+                out.push(encode_unbounded(message))
+            }
+        }
+    }
+    for message in &client {
+        match message {
+            ClientAudit::Nodes { .. } | ClientAudit::Objects { .. } => {
+                out.push(encode_unbounded(message))
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn audit_root_is_at_most_24_bytes() {
+        // SPEC P1, for the largest revision a u64 can hold.
+        let root = HostWorldMessage::Audit(HostAudit::Root {
+            revision: Revision(u64::MAX),
+            digest: Digest64(u64::MAX),
+        });
+        let bytes = crate::encode(crate::Channel::World, &root).unwrap();
+        assert_eq!(bytes.len(), 20);
+    }
 
     #[test]
     fn hash_is_stable_within_a_build() {

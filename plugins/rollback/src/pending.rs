@@ -2,8 +2,8 @@
 
 use bevy_ecs::prelude::*;
 use core::time::Duration;
-use racksync_protocol::{Action, ObjectId, ObjectRecord};
-use std::collections::{BTreeMap, VecDeque};
+use racksync_protocol::Action;
+use std::collections::VecDeque;
 
 /// One action awaiting its ACK.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,14 +20,12 @@ pub struct Pending {
     pub timed_out: bool,
 }
 
-/// Pending actions and the confirmed state of the objects they touched.
+/// Pending actions. The confirmed state of the objects they touched lives in
+/// [`racksync_world::ConfirmedOverlay`], where the audit can see it too.
 #[derive(Resource, Debug, Default)]
 pub struct PendingActions {
     pub(crate) next_seq: u16,
     pub(crate) queue: VecDeque<Pending>,
-    /// Confirmed state of every object a locally applied pending action changed;
-    /// `None` for an object the host has not got.
-    pub(crate) confirmed: BTreeMap<ObjectId, Option<ObjectRecord>>,
 }
 
 impl PendingActions {
@@ -44,10 +42,5 @@ impl PendingActions {
     /// True when nothing awaits an ACK.
     pub fn is_empty(&self) -> bool {
         self.queue.is_empty()
-    }
-
-    /// The confirmed state of an object, when a pending action has changed it locally.
-    pub fn confirmed(&self, id: ObjectId) -> Option<&Option<ObjectRecord>> {
-        self.confirmed.get(&id)
     }
 }

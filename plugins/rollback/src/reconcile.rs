@@ -12,7 +12,7 @@ use racksync_protocol::{
 };
 use racksync_replication::{ClientSession, WorldUpdate, WorldUpdates};
 use racksync_world::rules;
-use racksync_world::{ReadObjects, WorldObjects, WorldRevision};
+use racksync_world::{ConfirmedOverlay, ReadObjects, WorldObjects, WorldRevision};
 
 /// Actions the game asked for, oldest first, waiting for [`reconcile`].
 #[derive(Resource, Debug, Default)]
@@ -32,6 +32,11 @@ pub fn reconcile(world: &mut World) {
     let session = world.resource::<ClientSession>();
     let playing = session.state.is_playing();
     let me = session.player.unwrap_or(PlayerId::HOST);
+    // An audit resync changed the confirmed world under our predictions: rebase them.
+    if world.resource_mut::<ConfirmedOverlay>().take_rebase() {
+        rewind(world);
+        replay(world, me);
+    }
     let updates = std::mem::take(&mut world.resource_mut::<WorldUpdates>().0);
     for update in updates {
         match update {
@@ -92,17 +97,15 @@ fn write_tracked(world: &mut World, changes: rules::Plan) {
     for change in changes {
         let before = world.object(change.id());
         world
-            .resource_mut::<PendingActions>()
-            .confirmed
-            .entry(change.id())
-            .or_insert(before);
+            .resource_mut::<ConfirmedOverlay>()
+            .remember(change.id(), before);
         rules::write_change(world, change);
     }
 }
 
 /// Puts every object a pending action changed back to its confirmed state.
 fn rewind(world: &mut World) {
-    let confirmed = std::mem::take(&mut world.resource_mut::<PendingActions>().confirmed);
+    let confirmed = world.resource_mut::<ConfirmedOverlay>().take();
     for (id, state) in confirmed {
         match state {
             Some(record) => world.write_object(record),
@@ -154,7 +157,7 @@ fn set_applied(world: &mut World, seq: u16, applied: bool) {
 
 /// Applies a host-decided action to the confirmed world: rewind, apply, replay.
 fn apply_confirmed(world: &mut World, actor: PlayerId, action: &Action, me: PlayerId) -> bool {
-    let has_local_effects = !world.resource::<PendingActions>().confirmed.is_empty();
+    let has_local_effects = !world.resource::<ConfirmedOverlay>().is_empty();
     if has_local_effects {
         rewind(world);
     }

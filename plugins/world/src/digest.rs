@@ -109,6 +109,12 @@ impl WorldDigest {
         digest
     }
 
+    /// A digest from its raw sum and count (the root of a
+    /// [`crate::tree::DigestTree`] is one).
+    pub fn from_parts(sum: u64, count: u64) -> Self {
+        Self { sum, count }
+    }
+
     /// Counts an object in.
     pub fn add(&mut self, object_hash: u64) {
         self.sum = self.sum.wrapping_add(object_hash);

@@ -134,7 +134,15 @@ impl WorldIndex {
     pub(crate) fn remove(&mut self, record: &ObjectRecord) {
         self.unlink(record);
         self.entities.remove(&record.id);
-        self.racks.remove(&record.id);
+        // A rack's occupancy outlives the rack while devices still point at it, so a
+        // rack that comes back (an audit resync of a rack deleted locally) finds them.
+        if self
+            .racks
+            .get(&record.id)
+            .is_some_and(|units| units.iter().all(Option::is_none))
+        {
+            self.racks.remove(&record.id);
+        }
     }
 
     /// Adds the relations `record` takes part in (placement and cable ends).

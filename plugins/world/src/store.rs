@@ -4,6 +4,8 @@
 use crate::components::{CableLink, NetObject, ObjectHash, Placed, Powered, Props, Wear};
 use crate::digest::{WorldDigest, object_hash};
 use crate::index::WorldIndex;
+use crate::overlay::ConfirmedOverlay;
+use crate::tree::DigestTree;
 use bevy_ecs::prelude::*;
 use racksync_protocol::{ObjectId, ObjectRecord, Revision, SnapshotBody, WorldSettings};
 
@@ -113,6 +115,8 @@ impl WorldObjects for World {
     fn init_world_resources(&mut self) {
         self.init_resource::<WorldIndex>();
         self.init_resource::<WorldDigest>();
+        self.init_resource::<DigestTree>();
+        self.init_resource::<ConfirmedOverlay>();
         self.init_resource::<Settings>();
         self.init_resource::<WorldRevision>();
     }
@@ -140,6 +144,7 @@ impl WorldObjects for World {
         let entity = entity.id();
         self.resource_mut::<WorldIndex>().insert(entity, &record);
         self.resource_mut::<WorldDigest>().add(hash);
+        self.resource_mut::<DigestTree>().insert(record.id, hash);
         Ok(entity)
     }
 
@@ -165,6 +170,8 @@ impl WorldObjects for World {
         }
         self.resource_mut::<WorldDigest>()
             .replace(old_hash, new_hash);
+        self.resource_mut::<DigestTree>()
+            .replace(record.id, new_hash);
         let mut entity_mut = self.entity_mut(entity);
         if old.placement != record.placement {
             entity_mut.insert(Placed(record.placement));
@@ -193,6 +200,7 @@ impl WorldObjects for World {
         let hash = self.get::<ObjectHash>(entity).map_or(0, |h| h.0);
         self.resource_mut::<WorldIndex>().remove(&record);
         self.resource_mut::<WorldDigest>().remove(hash);
+        self.resource_mut::<DigestTree>().remove(id);
         self.despawn(entity);
         Some(record)
     }
@@ -209,6 +217,7 @@ impl WorldObjects for World {
         }
         *self.resource_mut::<WorldIndex>() = WorldIndex::default();
         *self.resource_mut::<WorldDigest>() = WorldDigest::default();
+        self.resource_mut::<DigestTree>().clear();
     }
 
     fn load_snapshot(&mut self, body: SnapshotBody, revision: Revision) -> Result<(), WorldError> {

@@ -1,8 +1,10 @@
 //! The client side of replication: handshake, snapshot download, live updates.
 
+mod audit_inbox;
 mod receive;
 mod session;
 
+pub use audit_inbox::{AuditInbox, HeldWorldMessage, ReceivedAudit};
 pub use receive::{SnapshotDownload, receive_from_host, send_hello, watch_disconnect};
 pub use session::{
     ClientSession, ClientSettings, JoinState, LoadProgress, WorldUpdate, WorldUpdates,
@@ -29,6 +31,7 @@ impl Plugin for ClientReplicationPlugin {
         app.init_resource::<ClientSession>()
             .init_resource::<SnapshotDownload>()
             .init_resource::<WorldUpdates>()
+            .init_resource::<HeldWorldMessage>()
             .add_systems(
                 Update,
                 (

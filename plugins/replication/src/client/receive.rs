@@ -1,5 +1,6 @@
 //! Client: the handshake, the snapshot download, and routing live updates.
 
+use super::audit_inbox::{AuditInbox, HeldWorldMessage, ReceivedAudit};
 use super::session::{
     ClientSession, ClientSettings, JoinState, LoadProgress, WorldUpdate, WorldUpdates,
 };
@@ -63,11 +64,33 @@ pub fn watch_disconnect(client: Res<RenetClient>, mut session: ResMut<ClientSess
 /// Reads `world` and `bulk` from the host. Runs in [`crate::RacksyncSystems::Receive`].
 pub fn receive_from_host(world: &mut World) {
     world.resource_scope::<RenetClient, _>(|world, mut client| {
-        while let Some(bytes) = client.receive_message(Channel::World) {
-            match decode::<HostWorldMessage>(Channel::World, &bytes) {
-                Ok(message) => handle_world(world, &mut client, message),
-                Err(error) => fail(world, &mut client, format!("bad world message: {error}")),
+        let mut audit_read = false;
+        loop {
+            let held = world.resource_mut::<HeldWorldMessage>().0.take();
+            let (message, len) = match held {
+                Some(held) => held,
+                None => {
+                    let Some(bytes) = client.receive_message(Channel::World) else {
+                        break;
+                    };
+                    match decode::<HostWorldMessage>(Channel::World, &bytes) {
+                        Ok(message) => (message, bytes.len()),
+                        Err(error) => {
+                            fail(world, &mut client, format!("bad world message: {error}"));
+                            return;
+                        }
+                    }
+                }
+            };
+            // See `audit_inbox`: after audit messages, later updates wait a frame so the
+            // audit sees the world at exactly the revision its messages describe.
+            let is_audit = matches!(message, HostWorldMessage::Audit(_));
+            if audit_read && !is_audit {
+                world.resource_mut::<HeldWorldMessage>().0 = Some((message, len));
+                break;
             }
+            audit_read |= is_audit && takes_audits(world);
+            handle_world(world, &mut client, message, len);
             if world.resource::<ClientSession>().state.is_finished() {
                 return;
             }
@@ -100,9 +123,30 @@ fn fail(world: &mut World, client: &mut RenetClient, reason: String) {
     client.disconnect();
 }
 
-fn handle_world(world: &mut World, client: &mut RenetClient, message: HostWorldMessage) {
+/// True when audit messages go to the audit plugin now: it is installed and the world
+/// is loaded (an audit of a world still loading means nothing; the snapshot is checked
+/// against its own digest).
+fn takes_audits(world: &World) -> bool {
+    world.contains_resource::<AuditInbox>() && world.resource::<ClientSession>().state.is_playing()
+}
+
+fn handle_world(
+    world: &mut World,
+    client: &mut RenetClient,
+    message: HostWorldMessage,
+    len: usize,
+) {
     let state = world.resource::<ClientSession>().state.clone();
     let update = match message {
+        HostWorldMessage::Audit(message) => {
+            if takes_audits(world) {
+                world.resource_mut::<AuditInbox>().0.push(ReceivedAudit {
+                    message,
+                    bytes: len,
+                });
+            }
+            return;
+        }
         HostWorldMessage::Welcome(welcome) if state == JoinState::Handshaking => {
             info!(player = %welcome.player, revision = %welcome.revision, "welcomed");
             let mut session = world.resource_mut::<ClientSession>();

@@ -1,11 +1,15 @@
 //! The host side of replication: sessions, handshakes and join snapshots.
 
+mod audit_requests;
+mod faults;
 mod host_actions;
 mod receive;
 mod sessions;
 mod settings;
 mod stream;
 
+pub use audit_requests::{AuditRequests, InboundAudit};
+pub use faults::BroadcastFaults;
 pub use host_actions::HostActions;
 pub use receive::{
     SnapshotCache, close, close_lingering, receive_from_clients, send_world, track_connections,
@@ -38,6 +42,7 @@ impl Plugin for HostReplicationPlugin {
             .init_resource::<ActionInbox>()
             .init_resource::<HostActions>()
             .init_resource::<SnapshotCache>()
+            .init_resource::<BroadcastFaults>()
             .add_observer(track_connections)
             .add_systems(
                 Update,

@@ -1,5 +1,6 @@
 //! Host: reading the `world` channel of every client — handshakes, actions, goodbyes.
 
+use super::audit_requests::{AuditRequests, InboundAudit};
 use super::sessions::{ActionInbox, InboundAction, SessionPhase, Sessions, SnapshotStream};
 use super::settings::HostSettings;
 use crate::snapshot::EncodedSnapshot;
@@ -53,7 +54,7 @@ pub fn receive_from_clients(world: &mut World) {
         for client in clients {
             while let Some(bytes) = server.receive_message(client, Channel::World) {
                 match decode::<ClientWorldMessage>(Channel::World, &bytes) {
-                    Ok(message) => handle_message(world, &mut server, client, message),
+                    Ok(message) => handle_message(world, &mut server, client, message, bytes.len()),
                     Err(error) => {
                         let reason = Refusal::ProtocolViolation(error.to_string());
                         close(world, &mut server, client, reason);
@@ -78,6 +79,7 @@ fn handle_message(
     server: &mut RenetServer,
     client: ClientId,
     message: ClientWorldMessage,
+    bytes: usize,
 ) {
     let Some(session) = world.resource::<Sessions>().get(client) else {
         return;
@@ -92,6 +94,16 @@ fn handle_message(
                 player,
                 seq,
                 action,
+            });
+        }
+        (ClientWorldMessage::Audit(request), false, Some(player))
+            if world.contains_resource::<AuditRequests>() =>
+        {
+            world.resource_mut::<AuditRequests>().0.push(InboundAudit {
+                client,
+                player,
+                request,
+                bytes,
             });
         }
         (ClientWorldMessage::Goodbye, _, _) => {
@@ -113,6 +125,7 @@ fn message_name(message: &ClientWorldMessage) -> &'static str {
         ClientWorldMessage::Hello(_) => "Hello",
         ClientWorldMessage::Action { .. } => "Action",
         ClientWorldMessage::Goodbye => "Goodbye",
+        ClientWorldMessage::Audit(_) => "Audit",
     }
 }
 
