@@ -23,7 +23,7 @@ use std::sync::OnceLock;
 use xxhash_rust::xxh3::Xxh3;
 
 /// The wire protocol version.
-pub const PROTOCOL_VERSION: u16 = 1;
+pub const PROTOCOL_VERSION: u16 = 2;
 
 /// Hash of the protocol definitions of this build.
 pub fn protocol_hash() -> u64 {

@@ -3,7 +3,10 @@
 
 use bevy_ecs::prelude::*;
 use racksync_protocol::{CableEnd, ObjectId, ObjectRecord, Placement, PlayerId, RACK_UNITS};
-use std::collections::{BTreeSet, HashMap};
+// Index keys are small integers from the host: a fixed, fast hasher (foldhash) beats
+// SipHash here, and the maps are never iterated in an order that matters.
+use bevy_platform::collections::HashMap;
+use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 /// Occupancy of one rack: which object fills each unit (index 0 is unit 1).

@@ -174,24 +174,26 @@ impl WorldObjects for World {
             .replace(record.id, new_hash);
         let mut entity_mut = self.entity_mut(entity);
         if old.placement != record.placement {
-            entity_mut.insert(Placed(record.placement));
+            set(&mut entity_mut, Placed(record.placement));
         }
         if old.powered != record.powered {
-            entity_mut.insert(Powered(record.powered));
+            set(&mut entity_mut, Powered(record.powered));
         }
         if old.health != record.health {
-            entity_mut.insert(Wear(record.health));
+            set(&mut entity_mut, Wear(record.health));
         }
         if old.properties != record.properties {
-            entity_mut.insert(Props(record.properties));
+            set(&mut entity_mut, Props(record.properties));
         }
         if old.cable != record.cable {
             match record.cable {
-                Some(ends) => entity_mut.insert(CableLink(ends)),
-                None => entity_mut.remove::<CableLink>(),
+                Some(ends) => set(&mut entity_mut, CableLink(ends)),
+                None => {
+                    entity_mut.remove::<CableLink>();
+                }
             };
         }
-        entity_mut.insert(ObjectHash(new_hash));
+        set(&mut entity_mut, ObjectHash(new_hash));
     }
 
     fn despawn_object(&mut self, id: ObjectId) -> Option<ObjectRecord> {
@@ -228,5 +230,19 @@ impl WorldObjects for World {
         }
         self.resource_mut::<WorldRevision>().0 = revision;
         Ok(())
+    }
+}
+
+/// Overwrites a component in place (no archetype move, change detection still fires), or
+/// inserts it when the entity lacks it.
+fn set<C: Component<Mutability = bevy_ecs::component::Mutable>>(
+    entity: &mut EntityWorldMut<'_>,
+    value: C,
+) {
+    match entity.get_mut::<C>() {
+        Some(mut current) => *current = value,
+        None => {
+            entity.insert(value);
+        }
     }
 }
