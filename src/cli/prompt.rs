@@ -13,9 +13,10 @@ use super::describe::{outcome_line, remote_line};
 use super::inspect::{list_lines, show_lines};
 use bevy_app::AppExit;
 use bevy_ecs::prelude::*;
+use bevy_renet::RenetClient;
 use bevy_time::{Real, Time};
 use core::time::Duration;
-use racksync_protocol::PlayerId;
+use racksync_protocol::{Channel, ClientWorldMessage, PlayerId, encode};
 use racksync_replication::ClientSession;
 use racksync_rollback::{
     ActionOutcome, PendingActions, PerformAction, RemoteChange, RollbackStats,
@@ -152,7 +153,15 @@ pub fn quit_when_settled(world: &mut World) {
     if !settled {
         say("quitting with actions still unanswered");
     }
-    // bevy_renet's netcode plugin sends netcode's disconnect packets on AppExit, so the
-    // host frees our player at once rather than after a timeout.
+    // Say goodbye on the ordered world channel (it leaves with this frame's packets),
+    // and bevy_renet's netcode plugin sends netcode's disconnect packets on AppExit, so
+    // the host frees our player at once rather than after a timeout.
+    if let Some(mut client) = world.get_resource_mut::<RenetClient>()
+        && client.is_connected()
+    {
+        let goodbye = encode(Channel::World, &ClientWorldMessage::Goodbye)
+            .expect("Goodbye fits the world channel");
+        client.send_message(Channel::World, goodbye);
+    }
     world.write_message(AppExit::Success);
 }
