@@ -10,9 +10,7 @@ use bevy_log::{debug, warn};
 use bevy_renet::RenetServer;
 use bevy_time::{Real, Time};
 use core::time::Duration;
-use racksync_protocol::{
-    Channel, ClientAudit, HostAudit, HostWorldMessage, ObjectFix, Refusal, Revision, encode,
-};
+use racksync_protocol::{Channel, ClientAudit, HostAudit, HostWorldMessage, Refusal, encode};
 use racksync_replication::host::{AuditRequests, InboundAudit, SessionPhase, Sessions, close};
 use racksync_world::{DigestTree, WorldRevision};
 use renet::{Bytes, ClientId};
@@ -126,7 +124,12 @@ fn answer_one(world: &mut World, server: &mut RenetServer, inbound: InboundAudit
         ClientAudit::Nodes { round, nodes } => {
             match answer_nodes(world.resource::<DigestTree>(), *round, nodes, remaining) {
                 Ok(answer) => (
-                    nodes_messages(*round, revision, answer.items),
+                    answer_messages(answer.items, |nodes, more| HostAudit::Nodes {
+                        round: *round,
+                        revision,
+                        more,
+                        nodes,
+                    }),
                     answer.bytes,
                     0,
                     answer.truncated,
@@ -140,7 +143,12 @@ fn answer_one(world: &mut World, server: &mut RenetServer, inbound: InboundAudit
                 Ok(answer) => {
                     let fixes = answer.items.len() as u64;
                     (
-                        objects_messages(*round, revision, answer.items),
+                        answer_messages(answer.items, |fixes, more| HostAudit::Objects {
+                            round: *round,
+                            revision,
+                            more,
+                            fixes,
+                        }),
                         answer.bytes,
                         fixes,
                         answer.truncated,
@@ -185,46 +193,17 @@ fn refuse(world: &mut World, server: &mut RenetServer, client: ClientId, violati
     );
 }
 
-/// The `Nodes` answer messages, `more` set on all but the last.
-fn nodes_messages(
-    round: u32,
-    revision: Revision,
-    items: Vec<racksync_protocol::NodeDigests>,
+/// An answer list split into world-channel messages; `wrap` builds one message from a
+/// run and whether more runs follow (true on all but the last).
+fn answer_messages<T: serde::Serialize>(
+    items: Vec<T>,
+    wrap: impl Fn(Vec<T>, bool) -> HostAudit,
 ) -> Vec<HostWorldMessage> {
     let chunks = chunk(items, list_budget());
     let last = chunks.len() - 1;
     chunks
         .into_iter()
         .enumerate()
-        .map(|(n, nodes)| {
-            HostWorldMessage::Audit(HostAudit::Nodes {
-                round,
-                revision,
-                more: n != last,
-                nodes,
-            })
-        })
-        .collect()
-}
-
-/// The `Objects` answer messages, `more` set on all but the last.
-fn objects_messages(
-    round: u32,
-    revision: Revision,
-    items: Vec<ObjectFix>,
-) -> Vec<HostWorldMessage> {
-    let chunks = chunk(items, list_budget());
-    let last = chunks.len() - 1;
-    chunks
-        .into_iter()
-        .enumerate()
-        .map(|(n, fixes)| {
-            HostWorldMessage::Audit(HostAudit::Objects {
-                round,
-                revision,
-                more: n != last,
-                fixes,
-            })
-        })
+        .map(|(n, run)| HostWorldMessage::Audit(wrap(run, n != last)))
         .collect()
 }
