@@ -8,10 +8,10 @@
 //! following `show` see the world as the previous action left it. End of input closes
 //! the console only: a host started with `</dev/null` keeps serving.
 
-use super::command::{Command, help_text, parse};
-use super::console::{Console, ConsoleInput, say};
+use super::command::{Command, help_text};
+use super::console::{Console, Typed, say};
 use super::describe::ShowAction;
-use super::inspect::{list_lines, show_lines};
+use super::inspect::{list_lines, say_show};
 use bevy_ecs::prelude::*;
 use racksync_authority::{ActionApplied, AuthorityStats, HostActions};
 use racksync_protocol::{Action, PlayerId};
@@ -44,21 +44,13 @@ pub fn run_admin(world: &mut World) {
         return;
     }
     loop {
-        let line = match world.resource::<Console>().poll() {
-            ConsoleInput::Idle => return,
-            ConsoleInput::Closed => {
+        let command = match world.resource::<Console>().next_command() {
+            Typed::Idle => return,
+            Typed::Closed => {
                 world.resource_mut::<Admin>().open = false;
                 return;
             }
-            ConsoleInput::Line(line) => line,
-        };
-        let command = match parse(&line) {
-            Ok(Some(command)) => command,
-            Ok(None) => continue,
-            Err(error) => {
-                say(format!("error: {error}"));
-                continue;
-            }
+            Typed::Command(command) => command,
         };
         match command {
             Command::Help => say(help_text(true).trim_end()),
@@ -69,10 +61,7 @@ pub fn run_admin(world: &mut World) {
             }
             Command::Stats => say(stats_line(world)),
             Command::List(filter) => list_lines(world, filter, None).iter().for_each(say),
-            Command::Show(id) => match show_lines(world, id) {
-                Some(lines) => lines.iter().for_each(say),
-                None => say(format!("error: object {id} does not exist")),
-            },
+            Command::Show(id) => say_show(world, id),
             Command::Act(request) => {
                 let action =
                     match request.into_action(world.resource::<WorldIndex>(), PlayerId::HOST) {

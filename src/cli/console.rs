@@ -1,6 +1,7 @@
 //! Lines typed on stdin, read on their own thread so the Bevy loop never blocks on the
 //! terminal, and handed to the app through a channel it polls once per frame.
 
+use super::command::{Command, parse};
 use bevy_ecs::prelude::*;
 use std::io::{BufRead, Read, Write};
 use std::sync::Mutex;
@@ -18,6 +19,17 @@ pub enum ConsoleInput {
     /// Nothing typed since the last poll.
     Idle,
     /// Stdin reached its end (or failed): no more lines will come.
+    Closed,
+}
+
+/// The next command typed, for the client prompt and the admin console alike.
+#[derive(Debug)]
+pub enum Typed {
+    /// A parsed command.
+    Command(Command),
+    /// Nothing (more) typed this frame.
+    Idle,
+    /// Stdin ended.
     Closed,
 }
 
@@ -59,6 +71,25 @@ impl Console {
             Ok(line) => ConsoleInput::Line(line),
             Err(TryRecvError::Empty) => ConsoleInput::Idle,
             Err(TryRecvError::Disconnected) => ConsoleInput::Closed,
+        }
+    }
+}
+
+impl Console {
+    /// The next command, skipping blank lines and printing parse errors as
+    /// `error: …` lines.
+    pub fn next_command(&self) -> Typed {
+        loop {
+            let line = match self.poll() {
+                ConsoleInput::Idle => return Typed::Idle,
+                ConsoleInput::Closed => return Typed::Closed,
+                ConsoleInput::Line(line) => line,
+            };
+            match parse(&line) {
+                Ok(Some(command)) => return Typed::Command(command),
+                Ok(None) => {}
+                Err(error) => say(format!("error: {error}")),
+            }
         }
     }
 }

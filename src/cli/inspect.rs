@@ -57,6 +57,14 @@ fn where_is(record: &ObjectRecord) -> String {
     }
 }
 
+/// Prints everything about one object, or an error line if it does not exist.
+pub fn say_show(world: &World, id: ObjectId) {
+    match show_lines(world, id) {
+        Some(lines) => lines.iter().for_each(super::console::say),
+        None => super::console::say(format!("error: object {id} does not exist")),
+    }
+}
+
 /// Everything about one object, or `None` if it does not exist.
 pub fn show_lines(world: &World, id: ObjectId) -> Option<Vec<String>> {
     let record = world.object(id)?;

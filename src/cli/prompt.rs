@@ -7,10 +7,10 @@
 //! pending action is answered or timed out (bounded by the ACK timeout), the client
 //! exits.
 
-use super::command::{Command, help_text, parse};
-use super::console::{Console, ConsoleInput, say};
+use super::command::{Command, help_text};
+use super::console::{Console, Typed, say};
 use super::describe::{outcome_line, remote_line};
-use super::inspect::{list_lines, show_lines};
+use super::inspect::{list_lines, say_show};
 use bevy_app::AppExit;
 use bevy_ecs::prelude::*;
 use bevy_renet::RenetClient;
@@ -51,28 +51,17 @@ pub fn run_prompt(world: &mut World) {
     }
     let me = session.player.unwrap_or(PlayerId::HOST);
     loop {
-        let line = match world.resource::<Console>().poll() {
-            ConsoleInput::Idle => return,
-            ConsoleInput::Closed => return begin_quit(world),
-            ConsoleInput::Line(line) => line,
-        };
-        let command = match parse(&line) {
-            Ok(Some(command)) => command,
-            Ok(None) => continue,
-            Err(error) => {
-                say(format!("error: {error}"));
-                continue;
-            }
+        let command = match world.resource::<Console>().next_command() {
+            Typed::Idle => return,
+            Typed::Closed => return begin_quit(world),
+            Typed::Command(command) => command,
         };
         match command {
             Command::Help => say(help_text(false).trim_end()),
             Command::Quit => return begin_quit(world),
             Command::Stats => say(stats_line(world, me)),
             Command::List(filter) => list_lines(world, filter, Some(me)).iter().for_each(say),
-            Command::Show(id) => match show_lines(world, id) {
-                Some(lines) => lines.iter().for_each(say),
-                None => say(format!("error: object {id} does not exist")),
-            },
+            Command::Show(id) => say_show(world, id),
             Command::Act(request) => {
                 match request.into_action(world.resource::<WorldIndex>(), me) {
                     Ok(action) => {
