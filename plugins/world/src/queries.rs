@@ -1,9 +1,10 @@
 //! Questions bots, tests and the client prompt ask of a world.
 
+use crate::components::{CableLink, Placed};
 use crate::index::WorldIndex;
 use crate::store::ReadObjects;
 use bevy_ecs::prelude::*;
-use racksync_protocol::{ObjectId, ObjectKind, Placement, RACK_UNITS, RackSlot};
+use racksync_protocol::{CableEnd, ObjectId, ObjectKind, Placement, RACK_UNITS, RackSlot};
 
 /// Objects of `kind` standing on the floor, ascending by id.
 pub fn loose_objects(world: &World, kind: ObjectKind) -> Vec<ObjectId> {
@@ -50,20 +51,25 @@ pub fn occupant(world: &World, rack: ObjectId, unit: u8) -> Option<ObjectId> {
 /// The cable plugged into port `port` of `device`, if any.
 pub fn cable_on_port(world: &World, device: ObjectId, port: u8) -> Option<ObjectId> {
     let index = world.resource::<WorldIndex>();
+    let end = CableEnd::Port { device, port };
+    // Reads the one component that matters, not the whole record: rules ask this for
+    // every endpoint of every cable action.
     index.cables_on(device).iter().copied().find(|cable| {
-        world
-            .object(*cable)
-            .and_then(|record| record.cable)
-            .is_some_and(|ends| ends.contains(&racksync_protocol::CableEnd::Port { device, port }))
+        index
+            .entity(*cable)
+            .and_then(|entity| world.get::<CableLink>(entity))
+            .is_some_and(|link| link.0.contains(&end))
     })
 }
 
 /// The SFP module in port `port` of `switch`, if any.
 pub fn module_in_port(world: &World, switch: ObjectId, port: u8) -> Option<ObjectId> {
     let index = world.resource::<WorldIndex>();
+    let slot = Placement::InPort { switch, port };
     index.modules_in(switch).iter().copied().find(|module| {
-        world
-            .object(*module)
-            .is_some_and(|record| record.placement == Placement::InPort { switch, port })
+        index
+            .entity(*module)
+            .and_then(|entity| world.get::<Placed>(entity))
+            .is_some_and(|placed| placed.0 == slot)
     })
 }
