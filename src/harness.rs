@@ -12,7 +12,8 @@ use bevy_renet::RenetClient;
 use bevy_time::TimeUpdateStrategy;
 use racksync_audit::{AuditSettings, AuditStats, ConfirmedView, Desync, InjectError};
 use racksync_protocol::{
-    Action, Channel, ClientWorldMessage, HostWorldMessage, Revision, decode, encode,
+    Action, Channel, ClientWorldMessage, HostWorldMessage, ObjectId, PlayerId, Revision, decode,
+    encode,
 };
 use racksync_replication::{ClientSession, HostSettings, JoinState, RacksyncSystems};
 use racksync_rollback::{ActionOutcome, PerformAction, RemoteChange, RollbackStats};
@@ -20,7 +21,7 @@ use racksync_transport::{
     ClientTransportPlugin, DEFAULT_PROTOCOL_ID, LinkConditions, MemoryNetwork,
     new_client_with_budget, new_server_with_budget, udp_client, udp_server,
 };
-use racksync_world::{ReadObjects, WorldDigest, WorldRevision, WorldSave};
+use racksync_world::{ReadObjects, WorldDigest, WorldIndex, WorldRevision, WorldSave};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -300,6 +301,28 @@ impl Harness {
                 .map(|i| self.join_state(i))
                 .collect::<Vec<_>>()
         );
+    }
+
+    /// A client's player id, once welcomed.
+    pub fn player(&self, client: usize) -> Option<PlayerId> {
+        self.clients[client]
+            .world()
+            .resource::<ClientSession>()
+            .player
+    }
+
+    /// The id a welcomed client's next spawn would take: the next unused serial of its
+    /// own namespace, as its local world sees it.
+    pub fn next_spawn_id(&self, client: usize) -> ObjectId {
+        let namespace = self
+            .player(client)
+            .expect("only welcomed clients spawn")
+            .namespace();
+        let serial = self.clients[client]
+            .world()
+            .resource::<WorldIndex>()
+            .next_serial(namespace);
+        ObjectId::new(namespace, serial)
     }
 
     /// A client's join state.

@@ -10,10 +10,9 @@ use core::time::Duration;
 use proptest::prelude::*;
 use racksync::harness::Harness;
 use racksync_protocol::{Action, CableEnd, ObjectId, ObjectKind, PosMm, Property, RackSlot};
-use racksync_replication::ClientSession;
 use racksync_simulation::SimulationSettings;
 use racksync_transport::LinkConditions;
-use racksync_world::{ReadObjects, WorldIndex, generate_world};
+use racksync_world::{ReadObjects, generate_world};
 use std::net::Ipv4Addr;
 
 const CLIENTS: usize = 4;
@@ -124,14 +123,9 @@ fn resolve(harness: &Harness, client: usize, step: &Step) -> Action {
         },
         Step::Disconnect(i) => Action::DisconnectCable { cable: id(i) },
         Step::Spawn(kind) => {
-            let world = harness.clients[client].world();
-            let me = world
-                .resource::<ClientSession>()
-                .player
-                .expect("playing clients have an id");
-            let serial = world.resource::<WorldIndex>().next_serial(me.namespace());
+            let me = harness.player(client).expect("playing clients have an id");
             Action::Spawn {
-                object: ObjectId::new(me.namespace(), serial),
+                object: harness.next_spawn_id(client),
                 kind: ObjectKind::ALL[usize::from(kind) % ObjectKind::ALL.len()],
                 pos: PosMm::new(i32::from(me.0) * 1_000, 0, 3_000),
                 yaw: 0,

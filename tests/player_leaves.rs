@@ -7,7 +7,6 @@ mod common;
 use racksync::default_world::default_world;
 use racksync::harness::Harness;
 use racksync_protocol::{Action, Placement, PlayerId};
-use racksync_replication::ClientSession;
 use racksync_world::{ReadObjects, WorldIndex};
 
 #[test]
@@ -26,11 +25,7 @@ fn newcomer_does_not_inherit_a_departed_players_hand() {
     harness.run(10);
     let bob = harness.add_client("bob");
     assert!(harness.run_until(200, |h| h.join_state(bob).is_playing()));
-    let bob_id = harness.clients[bob]
-        .world()
-        .resource::<ClientSession>()
-        .player
-        .expect("bob was welcomed");
+    let bob_id = harness.player(bob).expect("bob was welcomed");
     let placement = harness.host.world().object(server).unwrap().placement;
     assert!(
         matches!(placement, Placement::Floor { .. }),

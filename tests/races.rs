@@ -9,10 +9,9 @@ use racksync::harness::Harness;
 use racksync_protocol::{
     Action, ObjectId, ObjectKind, Placement, PlayerId, PosMm, RackSlot, Rejection,
 };
-use racksync_replication::ClientSession;
 use racksync_rollback::ActionOutcome;
 use racksync_transport::LinkConditions;
-use racksync_world::{ReadObjects, WorldIndex};
+use racksync_world::ReadObjects;
 
 fn delayed(ms: u64) -> LinkConditions {
     LinkConditions {
@@ -32,21 +31,15 @@ fn harness_with_latency(n: usize, seed: u64) -> Harness {
 }
 
 fn player(harness: &Harness, client: usize) -> PlayerId {
-    harness.clients[client]
-        .world()
-        .resource::<ClientSession>()
-        .player
+    harness
+        .player(client)
         .expect("joined clients have a player id")
 }
 
 /// Client spawns a device of `kind` in its own namespace and picks it up.
 fn spawn_and_hold(harness: &mut Harness, client: usize, kind: ObjectKind) -> ObjectId {
     let me = player(harness, client);
-    let serial = harness.clients[client]
-        .world()
-        .resource::<WorldIndex>()
-        .next_serial(me.namespace());
-    let object = ObjectId::new(me.namespace(), serial);
+    let object = harness.next_spawn_id(client);
     harness.perform(
         client,
         Action::Spawn {
