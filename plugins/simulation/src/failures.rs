@@ -1,11 +1,8 @@
 //! Seeded random early failures.
 
 use crate::settings::SimulationSettings;
-use crate::stats::SimulationStats;
-use crate::wear::WearClock;
 use bevy_ecs::prelude::*;
-use racksync_protocol::Action;
-use racksync_replication::HostActions;
+use racksync_protocol::ObjectId;
 use racksync_world::WorldIndex;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -25,6 +22,11 @@ impl SimulationRng {
             rng: StdRng::seed_from_u64(seed),
         }
     }
+
+    /// The seed the dice started from.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
 }
 
 impl Default for SimulationRng {
@@ -33,31 +35,21 @@ impl Default for SimulationRng {
     }
 }
 
-/// At each wear step, with chance `failure_ppm`, queues an [`Action::Break`] of one
-/// running device picked at random (devices in id order, so the pick is the same on
-/// every run). Runs in [`crate::SimulationSystems::Failures`] in FixedUpdate on the host.
-pub fn inject_failures(
-    settings: Res<SimulationSettings>,
-    clock: Res<WearClock>,
-    index: Res<WorldIndex>,
-    mut rng: ResMut<SimulationRng>,
-    mut actions: ResMut<HostActions>,
-    mut stats: ResMut<SimulationStats>,
-) {
-    if rng.seed != settings.seed {
-        *rng = SimulationRng::new(settings.seed);
-    }
-    if !clock.stepped || settings.failure_ppm == 0 {
-        return;
+/// One wear step's roll: with chance `failure_ppm`, one running device picked at random
+/// (devices in id order, so the pick is the same on every run) fails early.
+pub fn roll_failure(
+    rng: &mut SimulationRng,
+    settings: &SimulationSettings,
+    index: &WorldIndex,
+) -> Option<ObjectId> {
+    if settings.failure_ppm == 0 {
+        return None;
     }
     let roll = rng.rng.random_range(0..1_000_000u32);
     let running = index.running().count();
     if roll >= settings.failure_ppm || running == 0 {
-        return;
+        return None;
     }
     let pick = rng.rng.random_range(0..running);
-    if let Some(object) = index.running().nth(pick) {
-        actions.0.push(Action::Break { object });
-        stats.random_failures += 1;
-    }
+    index.running().nth(pick)
 }

@@ -1,6 +1,6 @@
 //! racksync host simulation: the host runs the world, not just relays it.
 //!
-//! FixedUpdate systems advance device wear and inject random failures. They never write
+//! A FixedUpdate system advances device wear and injects random failures. They never write
 //! the world themselves: every change is queued as a host action ([`HostActions`]),
 //! which the authority applies and broadcasts like any other action, so every client
 //! sees the same breakage at the same revision. For a given seed and number of fixed
@@ -11,23 +11,22 @@ mod settings;
 mod stats;
 mod wear;
 
-pub use failures::{SimulationRng, inject_failures};
+pub use failures::{SimulationRng, roll_failure};
 pub use settings::SimulationSettings;
 pub use stats::SimulationStats;
-pub use wear::{WearClock, advance_wear};
+pub use wear::{WearClock, step_simulation};
 
 use bevy_app::prelude::*;
 use bevy_ecs::prelude::*;
 use bevy_renet::RenetServer;
 use racksync_replication::HostActions;
 
-/// The simulation's systems, in FixedUpdate on the host, in this order.
+/// The simulation's systems, in FixedUpdate on the host.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SimulationSystems {
-    /// Counts running time and queues [`racksync_protocol::Action::Wear`].
-    Wear,
-    /// Queues seeded random [`racksync_protocol::Action::Break`]s at wear steps.
-    Failures,
+    /// Counts running time; per step queues [`racksync_protocol::Action::Wear`] and, by
+    /// seeded chance, one [`racksync_protocol::Action::Break`].
+    Step,
 }
 
 /// Host-side simulation of device wear. Settings come from the [`SimulationSettings`]
@@ -42,16 +41,10 @@ impl Plugin for SimulationPlugin {
             .init_resource::<WearClock>()
             .init_resource::<SimulationRng>()
             .init_resource::<HostActions>()
-            .configure_sets(
-                FixedUpdate,
-                (SimulationSystems::Wear, SimulationSystems::Failures).chain(),
-            )
             .add_systems(
                 FixedUpdate,
-                (
-                    advance_wear.in_set(SimulationSystems::Wear),
-                    inject_failures.in_set(SimulationSystems::Failures),
-                )
+                step_simulation
+                    .in_set(SimulationSystems::Step)
                     .run_if(resource_exists::<RenetServer>),
             );
     }

@@ -1,5 +1,6 @@
 //! The wear clock: running time of devices, advanced in coarse steps.
 
+use crate::failures::{SimulationRng, roll_failure};
 use crate::settings::SimulationSettings;
 use crate::stats::SimulationStats;
 use bevy_ecs::prelude::*;
@@ -14,25 +15,26 @@ use racksync_world::WorldIndex;
 pub struct WearClock {
     /// Time since the last step.
     pub since_step: Duration,
-    /// Whether the wear step queued in this fixed tick is still to be seen by
-    /// [`crate::inject_failures`].
-    pub stepped: bool,
 }
 
-/// Accumulates fixed time and queues one [`Action::Wear`] per `wear_every`. Runs in
-/// [`crate::SimulationSystems::Wear`] in FixedUpdate on the host.
+/// Accumulates fixed time; once per `wear_every` queues one [`Action::Wear`] and rolls
+/// the failure dice. Runs in [`crate::SimulationSystems::Step`] in FixedUpdate on the
+/// host.
 ///
 /// The fixed clock advances by exactly one timestep per tick, so the steps depend only
 /// on the tick count, never on wall-clock jitter.
-pub fn advance_wear(
+pub fn step_simulation(
     time: Res<Time<Fixed>>,
     settings: Res<SimulationSettings>,
     index: Res<WorldIndex>,
     mut clock: ResMut<WearClock>,
+    mut rng: ResMut<SimulationRng>,
     mut actions: ResMut<HostActions>,
     mut stats: ResMut<SimulationStats>,
 ) {
-    clock.stepped = false;
+    if rng.seed() != settings.seed {
+        *rng = SimulationRng::new(settings.seed);
+    }
     if !settings.enabled || settings.wear_every.is_zero() {
         return;
     }
@@ -41,13 +43,16 @@ pub fn advance_wear(
         return;
     }
     clock.since_step -= settings.wear_every;
-    clock.stepped = true;
     if index.running().next().is_none() {
-        // Nothing runs: no step to broadcast.
+        // Nothing runs: nothing wears and nothing can fail.
         return;
     }
     actions.0.push(Action::Wear {
         seconds: settings.seconds_per_step(),
     });
     stats.wear_steps += 1;
+    if let Some(object) = roll_failure(&mut rng, &settings, &index) {
+        actions.0.push(Action::Break { object });
+        stats.random_failures += 1;
+    }
 }
