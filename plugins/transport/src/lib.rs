@@ -15,6 +15,7 @@
 //! Apps, insert the renet endpoint ([`new_server`] / [`new_client`]) and the resource of
 //! the chosen transport; the other transport's systems stay idle.
 
+pub mod bucket;
 pub mod conditioner;
 pub mod error;
 pub mod link;
@@ -23,6 +24,7 @@ pub mod plugin;
 pub mod stats;
 pub mod udp;
 
+pub use bucket::TokenBucket;
 pub use conditioner::LinkConditioner;
 pub use error::TransportError;
 pub use link::{LinkConditions, LinkConditionsError};
