@@ -18,7 +18,7 @@ use racksync_protocol::{
 use racksync_replication::{ClientSession, HostSettings, JoinState, RacksyncSystems};
 use racksync_rollback::{ActionOutcome, PerformAction, RemoteChange, RollbackStats};
 use racksync_transport::{
-    ClientTransportPlugin, DEFAULT_PROTOCOL_ID, LinkConditions, MemoryNetwork,
+    ClientTransportPlugin, DEFAULT_PROTOCOL_ID, HostSecurity, LinkConditions, MemoryNetwork,
     new_client_with_budget, new_server_with_budget, udp_client, udp_server,
 };
 use racksync_world::{ReadObjects, WorldDigest, WorldIndex, WorldRevision, WorldSave};
@@ -84,8 +84,8 @@ impl Harness {
     /// A host serving `world` over netcode UDP on an ephemeral loopback port.
     pub fn udp(world: WorldSave) -> Self {
         let bind: SocketAddr = "127.0.0.1:0".parse().expect("valid address");
-        let (transport, addr) =
-            udp_server(bind, 64, DEFAULT_PROTOCOL_ID).expect("binding a loopback port");
+        let (transport, addr) = udp_server(bind, 64, DEFAULT_PROTOCOL_ID, HostSecurity::Unsecure)
+            .expect("binding a loopback port");
         let mut harness = Self::new(world, Wiring::Udp(addr));
         harness.host.insert_resource(transport);
         harness

@@ -11,7 +11,7 @@ use bevy_ecs::prelude::*;
 use bevy_log::{Level, info};
 use clap::Args;
 use racksync_replication::{HostSettings, RacksyncSystems};
-use racksync_transport::{DEFAULT_PROTOCOL_ID, new_server, udp_server};
+use racksync_transport::{DEFAULT_PROTOCOL_ID, HostSecurity, new_server, udp_server};
 use racksync_world::{ReadObjects, WorldSave};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -69,7 +69,12 @@ pub fn run(args: HostArgs) -> Result<ExitCode, CliError> {
         log_plugin(Level::INFO),
         TerminalCtrlCHandlerPlugin,
     ));
-    let (transport, addr) = udp_server(args.bind, args.max_players, DEFAULT_PROTOCOL_ID)?;
+    let (transport, addr) = udp_server(
+        args.bind,
+        args.max_players,
+        DEFAULT_PROTOCOL_ID,
+        HostSecurity::Unsecure,
+    )?;
     app.insert_resource(new_server());
     app.insert_resource(transport);
     if !args.no_console {

@@ -37,4 +37,4 @@ pub use plugin::{
     new_server_with_budget,
 };
 pub use stats::{DuplexStats, LinkStats};
-pub use udp::{DEFAULT_PROTOCOL_ID, MAX_CLIENTS, udp_client, udp_server};
+pub use udp::{DEFAULT_PROTOCOL_ID, HostSecurity, MAX_CLIENTS, udp_client, udp_server};

@@ -1,4 +1,4 @@
-//! netcode over real UDP sockets, in unsecure mode (no connect tokens, no encryption key).
+//! netcode over real UDP sockets, unsecure (loopback, tests) or secure (connect tokens).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -20,13 +20,27 @@ pub const DEFAULT_PROTOCOL_ID: u64 = u64::from_le_bytes(*b"racksync");
 /// [`udp_server`] refuses larger values.
 pub const MAX_CLIENTS: usize = 1024;
 
-/// Binds a UDP socket on `bind` and builds an unsecure netcode host for up to
-/// `max_clients` clients. Returns the transport and the address actually bound, which
-/// tells the port chosen when `bind` had port 0.
+/// How a UDP host admits clients.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum HostSecurity {
+    /// netcode's unsecure mode: any client id, no encryption. For loopback and tests.
+    #[default]
+    Unsecure,
+    /// Only clients holding a connect token signed with this private key get in.
+    Secure {
+        /// The 32-byte key shared with whoever issues connect tokens.
+        private_key: [u8; 32],
+    },
+}
+
+/// Binds a UDP socket on `bind` and builds a netcode host for up to `max_clients`
+/// clients, admitting them as `security` says. Returns the transport and the address
+/// actually bound, which tells the port chosen when `bind` had port 0.
 pub fn udp_server(
     bind: SocketAddr,
     max_clients: usize,
     protocol_id: u64,
+    security: HostSecurity,
 ) -> Result<(NetcodeServerTransport, SocketAddr), TransportError> {
     if !(1..=MAX_CLIENTS).contains(&max_clients) {
         return Err(TransportError::MaxClientsOutOfRange {
@@ -42,9 +56,12 @@ pub fn udp_server(
         max_clients,
         protocol_id,
         // Unsecure mode skips netcode's host-list check, so the bound address (even a
-        // wildcard one) is only informative here.
+        // wildcard one) is only informative there. Secure tokens must name this address.
         public_addresses: vec![local],
-        authentication: ServerAuthentication::Unsecure,
+        authentication: match security {
+            HostSecurity::Unsecure => ServerAuthentication::Unsecure,
+            HostSecurity::Secure { private_key } => ServerAuthentication::Secure { private_key },
+        },
     };
     let transport = NetcodeServerTransport::new(config, socket)?;
     Ok((transport, local))
@@ -113,11 +130,17 @@ mod tests {
         let bind: SocketAddr = "127.0.0.1:0".parse().unwrap();
         for requested in [0, MAX_CLIENTS + 1] {
             assert!(matches!(
-                udp_server(bind, requested, DEFAULT_PROTOCOL_ID),
+                udp_server(bind, requested, DEFAULT_PROTOCOL_ID, HostSecurity::Unsecure),
                 Err(TransportError::MaxClientsOutOfRange { .. })
             ));
         }
-        let (_, local) = udp_server(bind, MAX_CLIENTS, DEFAULT_PROTOCOL_ID).unwrap();
+        let (_, local) = udp_server(
+            bind,
+            MAX_CLIENTS,
+            DEFAULT_PROTOCOL_ID,
+            HostSecurity::Unsecure,
+        )
+        .unwrap();
         assert_ne!(local.port(), 0);
     }
 }

@@ -6,9 +6,9 @@ use std::net::SocketAddr;
 use bevy_app::{App, TaskPoolPlugin};
 use bevy_time::TimePlugin;
 use racksync_transport::{
-    ClientTransportPlugin, DEFAULT_PROTOCOL_ID, LinkConditions, MemoryClientTransportPlugin,
-    MemoryNetwork, MemoryServerTransportPlugin, ServerTransportPlugin, new_client, new_server,
-    udp_client, udp_server,
+    ClientTransportPlugin, DEFAULT_PROTOCOL_ID, HostSecurity, LinkConditions,
+    MemoryClientTransportPlugin, MemoryNetwork, MemoryServerTransportPlugin, ServerTransportPlugin,
+    new_client, new_server, udp_client, udp_server,
 };
 
 fn app() -> App {
@@ -75,7 +75,8 @@ fn memory_plugins_alone_order_against_absent_renet_systems() {
 #[test]
 fn udp_resources_with_memory_plugins_present() {
     let bind: SocketAddr = "127.0.0.1:0".parse().unwrap();
-    let (transport, addr) = udp_server(bind, 4, DEFAULT_PROTOCOL_ID).unwrap();
+    let (transport, addr) =
+        udp_server(bind, 4, DEFAULT_PROTOCOL_ID, HostSecurity::Unsecure).unwrap();
     let mut host = app();
     host.add_plugins(ServerTransportPlugin)
         .insert_resource(new_server())

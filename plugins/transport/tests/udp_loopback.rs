@@ -8,14 +8,15 @@ use bevy_renet::{RenetClient, RenetServer};
 use bevy_time::TimePlugin;
 use racksync_protocol::Channel;
 use racksync_transport::{
-    ClientTransportPlugin, DEFAULT_PROTOCOL_ID, ServerTransportPlugin, new_client, new_server,
-    udp_client, udp_server,
+    ClientTransportPlugin, DEFAULT_PROTOCOL_ID, HostSecurity, ServerTransportPlugin, new_client,
+    new_server, udp_client, udp_server,
 };
 
 #[test]
 fn one_message_each_way_over_udp() {
     let bind: SocketAddr = "127.0.0.1:0".parse().unwrap();
-    let (server_transport, addr) = udp_server(bind, 8, DEFAULT_PROTOCOL_ID).unwrap();
+    let (server_transport, addr) =
+        udp_server(bind, 8, DEFAULT_PROTOCOL_ID, HostSecurity::Unsecure).unwrap();
     let mut host = App::new();
     host.add_plugins((TaskPoolPlugin::default(), TimePlugin, ServerTransportPlugin))
         .insert_resource(new_server())
