@@ -6,6 +6,7 @@
 
 use crate::app::{ClientOptions, HostOptions, client_app, host_app};
 use crate::plugins::HeadlessPlugins;
+use crate::wiring::Wiring;
 use bevy_app::{App, Update};
 use bevy_ecs::prelude::*;
 use bevy_renet::RenetClient;
@@ -17,21 +18,12 @@ use racksync_protocol::{
 };
 use racksync_replication::{ClientSession, HostSettings, JoinState, RacksyncSystems};
 use racksync_rollback::{ActionOutcome, PerformAction, RemoteChange, RollbackStats};
-use racksync_transport::{
-    ClientTransportPlugin, DEFAULT_PROTOCOL_ID, HostSecurity, LinkConditions, MemoryNetwork,
-    new_client_with_budget, new_server_with_budget, udp_client, udp_server,
-};
+use racksync_transport::{ClientTransportPlugin, LinkConditions, MemoryNetwork};
 use racksync_world::{ReadObjects, WorldDigest, WorldIndex, WorldRevision, WorldSave};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 mod presence;
-
-/// Which transport the harness wires its apps with.
-enum Wiring {
-    Memory(MemoryNetwork),
-    Udp(SocketAddr),
-}
 
 /// Everything a client app reported, for assertions.
 #[derive(Resource, Debug, Default)]
@@ -73,32 +65,27 @@ pub struct Harness {
 impl Harness {
     /// A host serving `world` over the in-memory transport with link randomness from `seed`.
     pub fn memory(world: WorldSave, seed: u64) -> Self {
-        let network = MemoryNetwork::new(seed);
-        let mut harness = Self::new(world, Wiring::Memory(network.clone()));
-        harness
-            .host
-            .insert_resource(network.host().expect("a fresh network has no host"));
-        harness
+        Self::new(world, |host, bytes_per_tick| {
+            Wiring::memory_host(host, seed, bytes_per_tick).expect("a fresh network has no host")
+        })
     }
 
     /// A host serving `world` over netcode UDP on an ephemeral loopback port.
     pub fn udp(world: WorldSave) -> Self {
         let bind: SocketAddr = "127.0.0.1:0".parse().expect("valid address");
-        let (transport, addr) = udp_server(bind, 64, DEFAULT_PROTOCOL_ID, HostSecurity::Unsecure)
-            .expect("binding a loopback port");
-        let mut harness = Self::new(world, Wiring::Udp(addr));
-        harness.host.insert_resource(transport);
-        harness
+        Self::new(world, |host, bytes_per_tick| {
+            Wiring::udp_host(host, bind, 64, bytes_per_tick).expect("binding a loopback port")
+        })
     }
 
-    fn new(world: WorldSave, wiring: Wiring) -> Self {
+    fn new(world: WorldSave, wire_host: impl FnOnce(&mut App, u64) -> Wiring) -> Self {
         let bytes_per_tick = racksync_protocol::DEFAULT_BYTES_PER_TICK;
         let options = HostOptions {
             world,
             settings: HostSettings::default(),
         };
         let mut host = host_app(&options).expect("harness worlds are valid");
-        host.insert_resource(new_server_with_budget(bytes_per_tick));
+        let wiring = wire_host(&mut host, bytes_per_tick);
         let mut harness = Self {
             host,
             clients: Vec::new(),
@@ -211,32 +198,18 @@ impl Harness {
     }
 
     fn wire(&mut self, app: &mut App, to_host: LinkConditions, to_client: LinkConditions) -> u64 {
-        app.insert_resource(new_client_with_budget(self.bytes_per_tick));
         let client_id = self.next_client_id;
         self.next_client_id += 1;
-        match &self.wiring {
-            Wiring::Memory(network) => {
-                let transport = network
-                    .connect(client_id, to_host, to_client)
-                    .expect("harness client ids are unique");
-                app.insert_resource(transport);
-            }
-            Wiring::Udp(addr) => {
-                let transport = udp_client(*addr, client_id, DEFAULT_PROTOCOL_ID)
-                    .expect("binding a loopback port");
-                app.insert_resource(transport);
-            }
-        }
+        self.wiring
+            .attach_client(app, client_id, to_host, to_client, self.bytes_per_tick)
+            .expect("harness client ids are unique and loopback ports bind");
         app.insert_resource(TimeUpdateStrategy::ManualInstant(self.base + self.now));
         client_id
     }
 
     /// The memory network, when wired in memory.
     pub fn network(&self) -> Option<&MemoryNetwork> {
-        match &self.wiring {
-            Wiring::Memory(network) => Some(network),
-            Wiring::Udp(_) => None,
-        }
+        self.wiring.network()
     }
 
     /// Advances the clock by one step and updates the host, then every client.

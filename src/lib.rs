@@ -15,6 +15,7 @@ pub mod default_world;
 pub mod harness;
 pub mod plugins;
 pub mod scenario;
+pub mod wiring;
 
 pub use app::{ClientOptions, HostOptions, client_app, host_app};
 pub use plugins::{ClientPlugins, HeadlessPlugins, HostPlugins};

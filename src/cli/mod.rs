@@ -9,6 +9,7 @@ mod host;
 mod inspect;
 mod logging;
 mod prompt;
+mod scenario;
 mod world;
 
 use clap::{Parser, Subcommand};
@@ -33,6 +34,8 @@ pub enum Command {
     /// Generate and inspect world saves.
     #[command(subcommand)]
     World(world::WorldCommand),
+    /// Run a scripted load test and print its report (exit 0 only if it passes).
+    Scenario(scenario::ScenarioArgs),
 }
 
 /// A failure the binary reports on stderr before exiting non-zero.
@@ -44,5 +47,6 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Host(args) => host::run(args),
         Command::Client(args) => client::run(args),
         Command::World(command) => world::run(command),
+        Command::Scenario(args) => scenario::run(args),
     }
 }
