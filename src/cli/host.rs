@@ -10,6 +10,7 @@ use bevy_app::{AppExit, ScheduleRunnerPlugin, TerminalCtrlCHandlerPlugin, Update
 use bevy_ecs::prelude::*;
 use bevy_log::{Level, info};
 use clap::Args;
+use racksync_audit::AuditSettings;
 use racksync_replication::{HostSettings, RacksyncSystems};
 use racksync_transport::{DEFAULT_PROTOCOL_ID, HostSecurity, new_server, udp_server};
 use racksync_world::{ReadObjects, WorldSave};
@@ -33,6 +34,9 @@ pub struct HostArgs {
     /// Most players at once (at most 1024).
     #[arg(long, default_value_t = 64)]
     pub max_players: usize,
+    /// Seconds between two audits of every client's world (default 20).
+    #[arg(long, value_parser = parse_audit_interval)]
+    pub audit_interval: Option<Duration>,
     /// Do not read admin commands from stdin (for a host run in the background of a
     /// terminal, where reading would stop it).
     #[arg(long)]
@@ -61,6 +65,9 @@ pub fn run(args: HostArgs) -> Result<ExitCode, CliError> {
         ..HostSettings::default()
     };
     let mut app = host_app(&HostOptions { world, settings })?;
+    if let Some(interval) = args.audit_interval {
+        app.world_mut().resource_mut::<AuditSettings>().interval = interval;
+    }
     // The loaded world maintains its digest; no second pass over the save.
     let digest = app.world().digest();
     let tick = Duration::from_secs_f64(1.0 / f64::from(args.tick_hz));
@@ -99,4 +106,15 @@ pub fn run(args: HostArgs) -> Result<ExitCode, CliError> {
         }
         AppExit::Error(code) => Ok(ExitCode::from(code.get())),
     }
+}
+
+/// An audit interval in seconds: positive, at most a day.
+fn parse_audit_interval(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(0.05..=86_400.0).contains(&seconds) {
+        return Err(format!("{seconds} s is outside 0.05 s ..= 1 day"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }

@@ -47,16 +47,35 @@ pub enum Transport {
 /// Exit code when an expectation failed.
 const FAILED: u8 = 1;
 
-/// Runs the scenario; exit code 0 only when every expectation held.
+/// Exit code when the scenario could not run at all (bad file, no world, no socket).
+const UNUSABLE: u8 = 2;
+
+/// Runs the scenario; exit code 0 only when every expectation held, 1 when one failed,
+/// 2 when the scenario could not run.
 pub fn run(args: ScenarioArgs) -> Result<ExitCode, CliError> {
-    let scenario = Scenario::load(&args.file)?.scaled(args.clients, args.duration)?;
+    let loaded = Scenario::load(&args.file)
+        .map_err(CliError::from)
+        .and_then(|s| Ok(s.scaled(args.clients, args.duration)?));
+    let scenario = match loaded {
+        Ok(scenario) => scenario,
+        Err(error) => {
+            eprintln!("racksync: {error}");
+            return Ok(ExitCode::from(UNUSABLE));
+        }
+    };
     let transport = match (args.connect, args.transport) {
         (Some(addr), _) => TransportChoice::Connect(addr),
         (None, Transport::Memory) => TransportChoice::Memory,
         (None, Transport::Udp) => TransportChoice::Udp,
     };
     let base_dir = args.file.parent().map(PathBuf::from).unwrap_or_default();
-    let runner = Runner::new(scenario, &base_dir, transport)?;
+    let runner = match Runner::new(scenario, &base_dir, transport) {
+        Ok(runner) => runner,
+        Err(error) => {
+            eprintln!("racksync: {error}");
+            return Ok(ExitCode::from(UNUSABLE));
+        }
+    };
     let report = runner.run(&mut Progress::stderr(!args.quiet));
     print!("{report}");
     let chart_path = args

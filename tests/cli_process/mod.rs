@@ -162,6 +162,11 @@ impl Proc {
         assert!(status.success(), "kill -{signal} failed");
     }
 
+    /// Everything the child wrote on stderr so far (the last lines, when it wrote many).
+    pub fn stderr_text(&self) -> String {
+        self.stderr.lock().map(|l| l.join("\n")).unwrap_or_default()
+    }
+
     fn fail(&mut self, message: &str) -> ! {
         // Collect what is already buffered, so the transcript is complete.
         while let Ok(line) = self.stdout.try_recv() {
