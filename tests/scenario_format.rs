@@ -21,6 +21,7 @@ fn every_shipped_scenario_parses() {
             "churn",
             "late-join",
             "lossy-link",
+            "p8",
             "rack-rush",
             "smoke",
             "soak"

@@ -99,6 +99,26 @@ fn soak_converges() {
 }
 
 #[test]
+fn p8_converges() {
+    assert_converges("p8");
+}
+
+/// Every file in `scenarios/` has a test above: a new scenario cannot ship untested.
+#[test]
+fn every_shipped_scenario_is_tested() {
+    let mut shipped: Vec<String> = std::fs::read_dir(scenarios_dir())
+        .expect("scenarios/ exists")
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().into_string().ok()?;
+            Some(name.strip_suffix(".ron")?.to_string())
+        })
+        .collect();
+    shipped.sort();
+    let tested = ["churn", "late-join", "lossy-link", "p8", "rack-rush", "smoke", "soak"];
+    assert_eq!(shipped, tested);
+}
+
+#[test]
 fn memory_runs_replay_identically() {
     let first = run(scaled_down("smoke"));
     let second = run(scaled_down("smoke"));
