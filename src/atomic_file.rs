@@ -99,10 +99,8 @@ mod tests {
     use super::*;
 
     fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "racksync-atomic-{}-{name}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("racksync-atomic-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
@@ -142,11 +140,8 @@ mod tests {
             } else {
                 // A stale, world-readable temp file must not lend its mode to the result.
                 std::fs::write(temp_path(&path), b"old").unwrap();
-                std::fs::set_permissions(
-                    temp_path(&path),
-                    std::fs::Permissions::from_mode(0o644),
-                )
-                .unwrap();
+                std::fs::set_permissions(temp_path(&path), std::fs::Permissions::from_mode(0o644))
+                    .unwrap();
                 write_atomic(&path, b"x", Access::OwnerOnly).unwrap();
             }
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();

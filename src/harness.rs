@@ -25,6 +25,7 @@ use racksync_world::{ReadObjects, WorldDigest, WorldIndex, WorldRevision, WorldS
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+mod durable;
 mod presence;
 
 /// Which transport the harness wires its apps with.

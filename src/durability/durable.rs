@@ -1,9 +1,9 @@
 //! The state of a durable host: its open journal, its save timers and counters, and the
 //! checkpoint that writes the world and empties the journal.
 
+use super::DurabilityError;
 use super::journal::JournalWriter;
 use super::settings::DurabilitySettings;
-use super::DurabilityError;
 use crate::atomic_file::{Access, write_atomic};
 use bevy_ecs::prelude::*;
 use bevy_time::{Real, Time};
@@ -32,6 +32,12 @@ impl DurableWorld {
     /// Why journaling stopped, if it did (the host then disconnects everyone and exits).
     pub fn failure(&self) -> Option<&str> {
         self.failed.as_deref()
+    }
+
+    /// Sends further journal writes to `file` (the test harness points it at a device
+    /// that fails every write).
+    pub(crate) fn redirect_journal(&mut self, file: std::fs::File) {
+        self.journal.redirect(file);
     }
 }
 

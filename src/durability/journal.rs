@@ -151,6 +151,13 @@ impl JournalWriter {
         })
     }
 
+    /// Replaces the open file (for fault injection; see [`DurableWorld`]).
+    ///
+    /// [`DurableWorld`]: super::DurableWorld
+    pub(crate) fn redirect(&mut self, file: File) {
+        self.file = file;
+    }
+
     /// The journal file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -160,7 +167,9 @@ impl JournalWriter {
     /// killed once this returns (they are in the kernel), and a power loss once
     /// [`JournalWriter::sync`] returns.
     pub fn append(&mut self, framed: &[u8]) -> Result<(), JournalError> {
-        self.file.write_all(framed).map_err(|source| self.io(source))
+        self.file
+            .write_all(framed)
+            .map_err(|source| self.io(source))
     }
 
     /// Makes everything appended so far durable (fdatasync).
@@ -281,9 +290,7 @@ fn next_record(reader: &mut impl Read) -> std::io::Result<Next> {
         return bad(&format!("record length {length} is out of range"), false);
     }
     let mut payload = Vec::new();
-    let read = reader
-        .take(u64::from(length))
-        .read_to_end(&mut payload)?;
+    let read = reader.take(u64::from(length)).read_to_end(&mut payload)?;
     if read < length as usize {
         return bad("the file ends inside a record", true);
     }

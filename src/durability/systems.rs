@@ -144,7 +144,12 @@ fn save(world: &mut World, why: &str) {
     let started = std::time::Instant::now();
     match checkpoint(world) {
         Ok(revision) => {
-            let path = world.resource::<DurableWorld>().settings.save.display().to_string();
+            let path = world
+                .resource::<DurableWorld>()
+                .settings
+                .save
+                .display()
+                .to_string();
             info!(%revision, path, took_ms = started.elapsed().as_millis() as u64, "saved the world ({why})");
         }
         Err(failure) => {
