@@ -27,11 +27,16 @@ use std::time::{Duration, Instant};
 
 mod durable;
 mod presence;
+mod remote;
+mod secure;
 
 /// Which transport the harness wires its apps with.
 enum Wiring {
     Memory(MemoryNetwork),
     Udp(SocketAddr),
+    /// UDP to a host in another process, which runs on real time: the harness clock
+    /// follows the wall clock (see [`Harness::remote`]).
+    Remote(SocketAddr),
 }
 
 /// Everything a client app reported, for assertions.
@@ -50,6 +55,16 @@ fn record(
 ) {
     recorded.outcomes.extend(outcomes.read().cloned());
     recorded.changes.extend(changes.read().cloned());
+}
+
+/// A client app that records its outcomes and remote changes in [`Recorded`].
+fn recording_client(name: &str) -> App {
+    let mut app = client_app(&ClientOptions {
+        name: name.to_string(),
+    });
+    app.init_resource::<Recorded>();
+    app.add_systems(Update, record.after(RacksyncSystems::Process));
+    app
 }
 
 /// A host and its clients on one manual clock.
@@ -134,11 +149,7 @@ impl Harness {
         to_host: LinkConditions,
         to_client: LinkConditions,
     ) -> usize {
-        let mut app = client_app(&ClientOptions {
-            name: name.to_string(),
-        });
-        app.init_resource::<Recorded>();
-        app.add_systems(Update, record.after(RacksyncSystems::Process));
+        let mut app = recording_client(name);
         let client_id = self.wire(&mut app, to_host, to_client);
         self.clients.push(app);
         self.client_ids.push(client_id);
@@ -222,7 +233,7 @@ impl Harness {
                     .expect("harness client ids are unique");
                 app.insert_resource(transport);
             }
-            Wiring::Udp(addr) => {
+            Wiring::Udp(addr) | Wiring::Remote(addr) => {
                 let transport = udp_client(*addr, client_id, DEFAULT_PROTOCOL_ID)
                     .expect("binding a loopback port");
                 app.insert_resource(transport);
@@ -236,7 +247,7 @@ impl Harness {
     pub fn network(&self) -> Option<&MemoryNetwork> {
         match &self.wiring {
             Wiring::Memory(network) => Some(network),
-            Wiring::Udp(_) => None,
+            Wiring::Udp(_) | Wiring::Remote(_) => None,
         }
     }
 
@@ -253,6 +264,10 @@ impl Harness {
     pub fn advance_clock(&mut self) {
         self.now += self.step;
         let instant = self.base + self.now;
+        if matches!(self.wiring, Wiring::Remote(_)) {
+            // The remote host lives on the wall clock; never run ahead of it.
+            std::thread::sleep(instant.saturating_duration_since(Instant::now()));
+        }
         for app in std::iter::once(&mut self.host)
             .chain(self.clients.iter_mut())
             .chain(self.raw_clients.iter_mut())
@@ -266,7 +281,7 @@ impl Harness {
         for client in self.clients.iter_mut().chain(self.raw_clients.iter_mut()) {
             client.update();
         }
-        if matches!(self.wiring, Wiring::Udp(_)) {
+        if matches!(self.wiring, Wiring::Udp(_) | Wiring::Remote(_)) {
             // Give the kernel a moment to move loopback datagrams.
             std::thread::sleep(Duration::from_micros(300));
         }

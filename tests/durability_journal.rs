@@ -2,10 +2,10 @@
 //! byte-identical to one framed from a record; reading stops at a torn tail wherever the
 //! append was cut; a bad record followed by data is corruption; other files are refused.
 
+use racksync::durability::JournalRecord;
 use racksync::durability::journal::{
     JournalContents, JournalError, JournalWriter, MAGIC, frame, frame_parts, read_journal,
 };
-use racksync::durability::JournalRecord;
 use racksync_protocol::{ObjectId, ObjectKind, ObjectRecord, Placement, PlayerId, PosMm, Revision};
 use racksync_world::rules::Change;
 

@@ -141,7 +141,9 @@ pub fn token_from_text(text: &str, protocol_id: u64) -> Result<ConnectToken, Tok
     let token = ConnectToken::read(&mut cursor)
         .map_err(|error| TokenError::Malformed(error.to_string()))?;
     if cursor.position() != bytes.len() as u64 {
-        return Err(TokenError::Malformed("trailing bytes after the token".into()));
+        return Err(TokenError::Malformed(
+            "trailing bytes after the token".into(),
+        ));
     }
     // netcode's client takes the first address and panics without one.
     if token.server_addresses[0].is_none() {
@@ -245,7 +247,10 @@ mod tests {
     fn keys_round_trip_through_hex() {
         let key = PrivateKey::generate();
         assert_eq!(key.to_hex().len(), 64);
-        assert_eq!(PrivateKey::from_hex(&format!("{}\n", key.to_hex())), Ok(key));
+        assert_eq!(
+            PrivateKey::from_hex(&format!("{}\n", key.to_hex())),
+            Ok(key)
+        );
         assert_ne!(PrivateKey::generate(), PrivateKey::generate());
     }
 
@@ -255,8 +260,14 @@ mod tests {
             PrivateKey::from_hex("abcd"),
             Err(KeyError::WrongLength { found: 2 })
         );
-        assert!(matches!(PrivateKey::from_hex(&"zz".repeat(32)), Err(KeyError::NotHex(_))));
-        assert!(matches!(PrivateKey::from_hex("abc"), Err(KeyError::NotHex(_))));
+        assert!(matches!(
+            PrivateKey::from_hex(&"zz".repeat(32)),
+            Err(KeyError::NotHex(_))
+        ));
+        assert!(matches!(
+            PrivateKey::from_hex("abc"),
+            Err(KeyError::NotHex(_))
+        ));
         assert!(!format!("{:?}", PrivateKey::generate()).contains(|c: char| c.is_ascii_digit()));
     }
 
@@ -282,7 +293,10 @@ mod tests {
             "00".repeat(MAX_TOKEN_BYTES + 1),
         ] {
             assert!(
-                matches!(token_from_text(&bad, PROTOCOL), Err(TokenError::Malformed(_))),
+                matches!(
+                    token_from_text(&bad, PROTOCOL),
+                    Err(TokenError::Malformed(_))
+                ),
                 "{bad:.40}"
             );
         }
