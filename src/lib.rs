@@ -12,6 +12,7 @@
 pub mod app;
 pub mod atomic_file;
 pub mod cli;
+pub mod config;
 pub mod default_world;
 pub mod durability;
 pub mod harness;

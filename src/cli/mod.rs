@@ -6,9 +6,12 @@ pub mod command;
 mod console;
 mod describe;
 mod host;
+mod host_args;
 mod inspect;
+mod key;
 mod logging;
 mod prompt;
+mod token;
 mod world;
 
 use clap::{Parser, Subcommand};
@@ -27,12 +30,17 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Serve a world as the authoritative host.
-    Host(host::HostArgs),
+    Host(host_args::HostArgs),
     /// Join a host as a headless client.
     Client(client::ClientArgs),
     /// Generate and inspect world saves.
     #[command(subcommand)]
     World(world::WorldCommand),
+    /// Manage the private key of secure mode.
+    #[command(subcommand)]
+    Key(key::KeyCommand),
+    /// Issue a connect token for a secure host.
+    Token(token::TokenArgs),
 }
 
 /// A failure the binary reports on stderr before exiting non-zero.
@@ -44,5 +52,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Host(args) => host::run(args),
         Command::Client(args) => client::run(args),
         Command::World(command) => world::run(command),
+        Command::Key(command) => key::run(command),
+        Command::Token(args) => token::run(args),
     }
 }
