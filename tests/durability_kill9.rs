@@ -72,8 +72,13 @@ fn acknowledged_actions_survive_kill_9_under_load() {
             .iter()
             .filter(|o| matches!(o, ActionOutcome::Accepted { .. }))
             .count();
-        assert!(new_acks >= 100, "round {round}: only {new_acks} ACKs; that is no load");
-        eprintln!("round {round}: started at revision {revision}, {new_acks} actions ACKed, then SIGKILL");
+        assert!(
+            new_acks >= 100,
+            "round {round}: only {new_acks} ACKs; that is no load"
+        );
+        eprintln!(
+            "round {round}: started at revision {revision}, {new_acks} actions ACKed, then SIGKILL"
+        );
     }
 
     // The last restart: everything ever ACKed is there, and a clean stop saves it all.
@@ -84,9 +89,16 @@ fn acknowledged_actions_survive_kill_9_under_load() {
     host.signal("TERM");
     assert!(host.wait_exit().success(), "SIGTERM is a clean stop");
     let saved = WorldSave::read_with(&save, Holding::Allowed).unwrap();
-    assert_eq!(saved.revision, revision, "the exit save holds the whole world");
+    assert_eq!(
+        saved.revision, revision,
+        "the exit save holds the whole world"
+    );
     let journal = racksync::durability::journal_path(&save);
-    assert_eq!(std::fs::read(journal).unwrap(), MAGIC, "the exit save emptied the journal");
+    assert_eq!(
+        std::fs::read(journal).unwrap(),
+        MAGIC,
+        "the exit save emptied the journal"
+    );
 
     let report = watcher.stop();
     eprintln!(
@@ -95,7 +107,11 @@ fn acknowledged_actions_survive_kill_9_under_load() {
         report.revisions.len()
     );
     assert_eq!(report.failures, Vec::<String>::new());
-    assert!(report.reads >= 50, "the watcher read the save only {} times", report.reads);
+    assert!(
+        report.reads >= 50,
+        "the watcher read the save only {} times",
+        report.reads
+    );
     assert!(
         report.revisions.len() >= ROUNDS + 1,
         "the watcher saw the save at revisions {:?}; periodic saves did not happen",

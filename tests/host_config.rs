@@ -23,7 +23,10 @@ fn resolve(text: &str) -> Result<HostPlan, ConfigError> {
 
 #[test]
 fn the_shipped_example_is_valid() {
-    let plan = HostConfig::load(&example_path()).unwrap().resolve().unwrap();
+    let plan = HostConfig::load(&example_path())
+        .unwrap()
+        .resolve()
+        .unwrap();
     assert_eq!(plan.bind, "127.0.0.1:5000".parse().unwrap());
     assert!(!plan.console);
     assert_eq!(plan.admission, Admission::Unsecure { public: false });
@@ -43,11 +46,20 @@ fn the_shipped_example_with_every_setting_on_is_valid() {
         .join("\n");
     let config = HostConfig::parse(&text, &example_path()).unwrap();
     let world = config.world.clone().unwrap();
-    assert!(world.exists(), "{} is relative to the file", world.display());
+    assert!(
+        world.exists(),
+        "{} is relative to the file",
+        world.display()
+    );
     let plan = config.resolve().unwrap();
-    assert!(matches!(plan.admission, Admission::Secure { ref public_addresses, .. } if public_addresses.len() == 1));
+    assert!(
+        matches!(plan.admission, Admission::Secure { ref public_addresses, .. } if public_addresses.len() == 1)
+    );
     let durability = plan.durability.unwrap();
-    assert_eq!(durability.save, PathBuf::from("/var/lib/racksync/world.ron"));
+    assert_eq!(
+        durability.save,
+        PathBuf::from("/var/lib/racksync/world.ron")
+    );
     assert_eq!(
         durability.durability,
         Durability::Interval {
@@ -60,7 +72,10 @@ fn the_shipped_example_with_every_setting_on_is_valid() {
 fn defaults_fill_an_empty_file() {
     let plan = resolve("()").unwrap();
     assert_eq!(plan.bind, "127.0.0.1:5000".parse().unwrap());
-    assert_eq!((plan.tick_hz, plan.max_players, plan.console), (30, 64, true));
+    assert_eq!(
+        (plan.tick_hz, plan.max_players, plan.console),
+        (30, 64, true)
+    );
     assert_eq!(plan.world, None);
     assert_eq!(plan.durability, None);
 }
@@ -69,14 +84,22 @@ fn defaults_fill_an_empty_file() {
 fn an_unknown_field_is_an_error_naming_its_line() {
     let error = parse("(\n    tick_hz: 30,\n    tick_rate: 60,\n)").unwrap_err();
     let message = error.to_string();
-    assert!(message.starts_with("/etc/racksync/host.ron:3:"), "{message}");
+    assert!(
+        message.starts_with("/etc/racksync/host.ron:3:"),
+        "{message}"
+    );
     assert!(message.contains("tick_rate"), "{message}");
 }
 
 #[test]
 fn a_value_of_the_wrong_type_names_its_line() {
-    let message = parse("(\n    bind: \"localhost\",\n)").unwrap_err().to_string();
-    assert!(message.starts_with("/etc/racksync/host.ron:2:"), "{message}");
+    let message = parse("(\n    bind: \"localhost\",\n)")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.starts_with("/etc/racksync/host.ron:2:"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -105,7 +128,10 @@ fn an_out_of_range_value_names_its_line() {
 #[test]
 fn relative_paths_are_relative_to_the_file() {
     let config = parse("(world: \"worlds/w.ron\", save: \"/abs/s.ron\", key_file: \"k\")").unwrap();
-    assert_eq!(config.world.unwrap(), PathBuf::from("/etc/racksync/worlds/w.ron"));
+    assert_eq!(
+        config.world.unwrap(),
+        PathBuf::from("/etc/racksync/worlds/w.ron")
+    );
     assert_eq!(config.save.unwrap(), PathBuf::from("/abs/s.ron"));
     assert_eq!(config.key_file.unwrap(), PathBuf::from("/etc/racksync/k"));
 }
@@ -120,7 +146,10 @@ fn flags_override_the_file_field_by_field() {
         ..HostConfig::default()
     };
     let plan = file.overlay(flags).resolve().unwrap();
-    assert_eq!((plan.tick_hz, plan.max_players, plan.console), (60, 8, true));
+    assert_eq!(
+        (plan.tick_hz, plan.max_players, plan.console),
+        (60, 8, true)
+    );
     assert_eq!(
         plan.durability.unwrap().durability,
         Durability::Interval {
@@ -132,7 +161,10 @@ fn flags_override_the_file_field_by_field() {
 #[test]
 fn an_unsecure_public_bind_needs_insecure_public() {
     let error = resolve("(bind: \"0.0.0.0:5000\")").unwrap_err().to_string();
-    assert!(error.contains("refusing to bind 0.0.0.0:5000 without secure mode"), "{error}");
+    assert!(
+        error.contains("refusing to bind 0.0.0.0:5000 without secure mode"),
+        "{error}"
+    );
     let plan = resolve("(bind: \"0.0.0.0:5000\", insecure_public: true)").unwrap();
     assert_eq!(plan.admission, Admission::Unsecure { public: true });
     // Loopback needs nothing.
