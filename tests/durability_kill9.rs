@@ -2,8 +2,8 @@
 //! UDP loopback, three times over, and restarted on the same save each time. After every
 //! restart a fresh client finds the effect of every action any client saw ACKed, in any
 //! round; meanwhile a watcher reads the save directory every few milliseconds and finds
-//! the save always whole (it always parses) and nothing but the save, its temporary
-//! file and its journal there.
+//! the save always whole (it always parses) and nothing but the save, its journal and
+//! their temporary files there.
 
 mod cli_process;
 mod common;
@@ -112,9 +112,10 @@ fn acknowledged_actions_survive_kill_9_under_load() {
         "the watcher read the save only {} times",
         report.reads
     );
+    // Every start saved at a new revision; periodic saves usually add more.
     assert!(
-        report.revisions.len() >= ROUNDS + 1,
-        "the watcher saw the save at revisions {:?}; periodic saves did not happen",
+        report.revisions.len() > ROUNDS,
+        "the watcher saw the save at revisions {:?} only",
         report.revisions
     );
 }
@@ -200,7 +201,12 @@ impl SaveWatcher {
         let dir: PathBuf = dir.to_owned();
         let flag = stop.clone();
         let thread = std::thread::spawn(move || {
-            let allowed = ["world.ron", "world.ron.tmp", "world.ron.journal"];
+            let allowed = [
+                "world.ron",
+                "world.ron.tmp",
+                "world.ron.journal",
+                "world.ron.journal.tmp",
+            ];
             let mut report = WatchReport::default();
             while !flag.load(Ordering::Relaxed) {
                 for entry in std::fs::read_dir(&dir).unwrap().flatten() {

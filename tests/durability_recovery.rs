@@ -52,6 +52,25 @@ fn run_load(harness: &mut Harness, steps: usize) {
     assert!(harness.run_until(200, |h| h.converged()), "no convergence");
 }
 
+/// Steps until `saves` saves (the start-up one included) have completed. Periodic saves
+/// are written by a thread on the wall clock, so this waits up to 10 s of real time.
+fn wait_for_saves(harness: &mut Harness, saves: u64) -> racksync::durability::DurabilityStats {
+    for _ in 0..1_000 {
+        if harness.durability_stats().saves >= saves {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+        harness.step();
+    }
+    let stats = harness.durability_stats();
+    assert!(
+        stats.saves >= saves,
+        "only {} saves completed: {stats:?}",
+        stats.saves
+    );
+    stats
+}
+
 /// Every client has an outcome for each action it performed.
 fn answered(harness: &Harness) -> bool {
     (0..harness.clients.len()).all(|client| !harness.recorded(client).outcomes.is_empty())
@@ -100,20 +119,40 @@ fn periodic_saves_empty_the_journal_and_recovery_continues_from_them() {
     };
     let (mut harness, _) = start(&settings);
     run_load(&mut harness, 100);
-    let stats = harness.durability_stats();
-    // 100+ steps of 16 ms: three periodic saves besides the start-up one.
-    assert!(stats.saves >= 4, "{stats:?}");
+    // 100+ steps of 16 ms: periodic saves were due three times.
+    let stats = wait_for_saves(&mut harness, 3);
     assert!(stats.last_save_revision > Revision(0));
+    let (revision, digest) = (harness.host_revision(), harness.host_digest());
+    drop(harness); // waits for a save still being written, as a finished write would
+
     let saved =
         racksync_world::WorldSave::read_with(&settings.save, racksync_world::Holding::Allowed)
             .unwrap();
-    assert_eq!(saved.revision, stats.last_save_revision.0);
+    assert!(saved.revision >= stats.last_save_revision.0);
+    let (recovered, recovery) = start(&settings);
+    assert_eq!(recovery.save_revision.0, saved.revision);
+    assert_eq!(recovery.replayed, revision.0 - saved.revision);
+    assert_eq!(recovered.host_digest(), digest);
+}
+
+#[test]
+fn actions_journaled_while_a_background_save_runs_survive_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = DurabilitySettings {
+        save_every: Duration::from_millis(100),
+        ..settings(dir.path())
+    };
+    // Big enough that a save takes a while, so actions land while it is written.
+    let world = racksync_world::generate_world(5_000, 3);
+    let (mut harness, _) = Harness::durable_memory(&settings, world, SEED).unwrap();
+    run_load(&mut harness, 120);
+    let stats = wait_for_saves(&mut harness, 2);
     let (revision, digest) = (harness.host_revision(), harness.host_digest());
     drop(harness);
 
-    let (recovered, recovery) = start(&settings);
-    assert_eq!(recovery.save_revision, stats.last_save_revision);
-    assert_eq!(recovery.replayed, revision.0 - stats.last_save_revision.0);
+    let (recovered, recovery) =
+        Harness::durable_memory(&settings, racksync_world::generate_world(1, 1), SEED).unwrap();
+    assert_eq!(recovery.revision, revision);
     assert_eq!(recovered.host_digest(), digest);
 }
 

@@ -2,6 +2,7 @@
 //! checkpoint that writes the world and empties the journal.
 
 use super::DurabilityError;
+use super::background::PendingSave;
 use super::journal::JournalWriter;
 use super::settings::DurabilitySettings;
 use crate::atomic_file::{Access, write_atomic};
@@ -26,6 +27,18 @@ pub struct DurableWorld {
     pub(super) unsynced: bool,
     /// Set when a journal write or fsync failed: from then on nothing is acknowledged.
     pub(super) failed: Option<String>,
+    /// A periodic save being written in the background.
+    pub(super) pending: Option<PendingSave>,
+}
+
+impl Drop for DurableWorld {
+    /// An app torn down mid-save waits for the save thread, so it never races a later
+    /// writer of the same files (a killed process has no thread left to race).
+    fn drop(&mut self) {
+        if let Some(pending) = self.pending.take() {
+            let _ = pending.wait();
+        }
+    }
 }
 
 impl DurableWorld {
@@ -58,10 +71,15 @@ pub struct DurabilityStats {
     pub last_save_revision: Revision,
 }
 
-/// Writes the world to its save atomically, then empties the journal: every record in
-/// it is at or below the save's revision. A crash between the two steps leaves records
-/// the save already covers, which recovery skips by revision.
+/// Writes the world to its save atomically on this thread, then empties the journal:
+/// every record in it is at or below the save's revision. A crash between the two steps
+/// leaves records the save already covers, which recovery skips by revision. Waits for
+/// a background save first (see [`super::background`]); this one supersedes it.
 pub fn checkpoint(world: &mut World) -> Result<Revision, DurabilityError> {
+    if let Some(pending) = world.resource_mut::<DurableWorld>().pending.take() {
+        // Its outcome does not matter: the save below covers everything it had.
+        let _ = pending.wait();
+    }
     let save = WorldSave::capture(world);
     let revision = Revision(save.revision);
     let text = save.to_ron();

@@ -151,6 +151,21 @@ impl JournalWriter {
         })
     }
 
+    /// Replaces the journal, atomically and durably, with one holding `framed` records
+    /// (those a completed save does not cover), and appends to it from now on.
+    pub fn replace(&mut self, framed: &[u8]) -> Result<(), JournalError> {
+        let mut content = Vec::with_capacity(MAGIC.len() + framed.len());
+        content.extend_from_slice(&MAGIC);
+        content.extend_from_slice(framed);
+        crate::atomic_file::write_atomic(&self.path, &content, crate::atomic_file::Access::Default)
+            .map_err(|source| self.io(source))?;
+        self.file = OpenOptions::new()
+            .append(true)
+            .open(&self.path)
+            .map_err(|source| self.io(source))?;
+        Ok(())
+    }
+
     /// Replaces the open file (for fault injection; see [`DurableWorld`]).
     ///
     /// [`DurableWorld`]: super::DurableWorld

@@ -4,13 +4,15 @@
 //!   appended to a checksummed journal and (in [`Durability::Strict`] mode) fsynced
 //!   before `PostUpdate` sends that tick's ACKs and broadcasts — one fsync per tick
 //!   however many actions it accepted (group commit).
-//! - [`checkpoint`]: the world is written to its save atomically (temporary file,
-//!   fsync, rename, fsync of the directory) every `save_every`, at start-up and when the
-//!   host stops; then the journal is emptied.
+//! - Saves: the world is written to its save atomically (temporary file, fsync, rename,
+//!   fsync of the directory) every `save_every` on a background thread (see
+//!   `background`), and with [`checkpoint`] on this thread at start-up and when the host
+//!   stops; then the journal is emptied of what the save covers.
 //! - [`open_base`] + [`attach`]: start-up loads the save, replays the journal records
 //!   newer than it (skipping older ones, stopping at a torn tail), checks the world,
 //!   saves, and releases whatever players were holding.
 
+mod background;
 mod durable;
 pub mod journal;
 mod recover;

@@ -148,6 +148,7 @@ pub fn attach(
         last_sync: now,
         unsynced: false,
         failed: None,
+        pending: None,
     });
     checkpoint(world)?;
     recovery.released = release_held(world);

@@ -1,6 +1,7 @@
 //! The durability plugin: journal each tick's accepted actions before their ACKs leave,
 //! save periodically and on exit.
 
+use super::background::{finish_save, start_save};
 use super::durable::{DurabilityStats, DurableWorld, checkpoint};
 use super::journal::frame_parts;
 use super::settings::Durability;
@@ -89,6 +90,10 @@ fn journal_accepted(
     let result = (|| {
         if records > 0 {
             durable.journal.append(&framed)?;
+            // A background save captured before these: they must outlive its journal reset.
+            if let Some(pending) = durable.pending.as_mut() {
+                pending.tail.extend_from_slice(&framed);
+            }
             durable.unsynced = true;
             stats.records += records;
             stats.bytes += framed.len() as u64;
@@ -121,26 +126,44 @@ fn stop_acknowledging(server: Option<ResMut<RenetServer>>, exit: &mut MessageWri
     exit.write(AppExit::error());
 }
 
-/// Saves the world every `save_every` of real time.
+/// Saves the world every `save_every` of real time, in the background: starts a save
+/// when one is due and none is running, and finishes one (journal replaced) once its
+/// thread is done.
 fn save_when_due(world: &mut World) {
+    match finish_save(world) {
+        Ok(Some((revision, took))) => {
+            let path = world
+                .resource::<DurableWorld>()
+                .settings
+                .save
+                .display()
+                .to_string();
+            info!(%revision, path, took_ms = took.as_millis() as u64, "saved the world (periodic)");
+        }
+        Ok(None) => {}
+        Err(failure) => {
+            // The journal still holds everything since the last good save.
+            error!(%failure, "saving the world failed (periodic); the journal keeps every action");
+            world.resource_mut::<DurabilityStats>().save_failures += 1;
+        }
+    }
     let now = world.resource::<Time<Real>>().elapsed();
     let durable = world.resource::<DurableWorld>();
-    if now.saturating_sub(durable.last_save) < durable.settings.save_every {
+    if durable.pending.is_some()
+        || now.saturating_sub(durable.last_save) < durable.settings.save_every
+    {
         return;
     }
-    save(world, "periodic");
+    start_save(world);
 }
 
+/// The exit save runs on this thread: the process ends right after it.
 fn save_on_exit(world: &mut World) {
     // Should the save fail, what interval mode has not fsynced yet is still made durable.
     let mut durable = world.resource_mut::<DurableWorld>();
     if durable.unsynced && durable.journal.sync().is_ok() {
         durable.unsynced = false;
     }
-    save(world, "on exit");
-}
-
-fn save(world: &mut World, why: &str) {
     let started = std::time::Instant::now();
     match checkpoint(world) {
         Ok(revision) => {
@@ -150,15 +173,11 @@ fn save(world: &mut World, why: &str) {
                 .save
                 .display()
                 .to_string();
-            info!(%revision, path, took_ms = started.elapsed().as_millis() as u64, "saved the world ({why})");
+            info!(%revision, path, took_ms = started.elapsed().as_millis() as u64, "saved the world (on exit)");
         }
         Err(failure) => {
-            // The journal still holds everything since the last good save.
-            error!(%failure, "saving the world failed ({why}); the journal keeps every action");
+            error!(%failure, "saving the world failed (on exit); the journal keeps every action");
             world.resource_mut::<DurabilityStats>().save_failures += 1;
-            // Retry at the next interval, not every frame.
-            let now = world.resource::<Time<Real>>().elapsed();
-            world.resource_mut::<DurableWorld>().last_save = now;
         }
     }
 }
