@@ -146,7 +146,7 @@ fn actions_journaled_while_a_background_save_runs_survive_it() {
     let world = racksync_world::generate_world(5_000, 3);
     let (mut harness, _) = Harness::durable_memory(&settings, world, SEED).unwrap();
     run_load(&mut harness, 120);
-    let stats = wait_for_saves(&mut harness, 2);
+    wait_for_saves(&mut harness, 2);
     let (revision, digest) = (harness.host_revision(), harness.host_digest());
     drop(harness);
 
@@ -284,13 +284,8 @@ fn one_fsync_covers_every_action_of_a_tick() {
     harness.join_all(200);
     let before = harness.durability_stats();
     let servers = loose_objects(harness.host.world(), ObjectKind::Server1U);
-    for client in 0..3 {
-        harness.perform(
-            client,
-            Action::PickUp {
-                object: servers[client],
-            },
-        );
+    for (client, &object) in servers.iter().take(3).enumerate() {
+        harness.perform(client, Action::PickUp { object });
     }
     assert!(harness.run_until(50, |h| answered(h) && h.converged()));
     let after = harness.durability_stats();
