@@ -60,6 +60,16 @@ pub enum JournalError {
         /// The file.
         path: PathBuf,
     },
+    /// One action changed more than a record may hold.
+    #[error(
+        "the changes of revision {revision} take {bytes} bytes, more than a journal record holds"
+    )]
+    TooLarge {
+        /// The action's revision.
+        revision: Revision,
+        /// Its encoded size.
+        bytes: usize,
+    },
     /// A bad record with intact data after it: damage a crash cannot cause.
     #[error("journal {path} is corrupt at byte {offset}: {reason}")]
     Corrupt {
@@ -73,13 +83,17 @@ pub enum JournalError {
 }
 
 /// Encodes one record with its frame.
-pub fn frame(record: &JournalRecord) -> Vec<u8> {
+pub fn frame(record: &JournalRecord) -> Result<Vec<u8>, JournalError> {
     frame_parts(record.revision, record.actor, &record.changes)
 }
 
 /// Encodes a record from borrowed parts (the host journals straight from the
 /// authority's messages, without cloning their changes).
-pub fn frame_parts(revision: Revision, actor: PlayerId, changes: &[Change]) -> Vec<u8> {
+pub fn frame_parts(
+    revision: Revision,
+    actor: PlayerId,
+    changes: &[Change],
+) -> Result<Vec<u8>, JournalError> {
     // Same fields in the same order as `JournalRecord`, so postcard writes the same bytes.
     #[derive(Serialize)]
     struct Borrowed<'a> {
@@ -96,12 +110,15 @@ pub fn frame_parts(revision: Revision, actor: PlayerId, changes: &[Change]) -> V
     let length = u32::try_from(payload.len())
         .ok()
         .filter(|&length| length <= MAX_RECORD_BYTES)
-        .expect("an action's changes fit MAX_RECORD_BYTES");
+        .ok_or(JournalError::TooLarge {
+            revision,
+            bytes: payload.len(),
+        })?;
     let mut framed = Vec::with_capacity(FRAME_BYTES + payload.len());
     framed.extend_from_slice(&length.to_le_bytes());
     framed.extend_from_slice(&checksum(length, &payload).to_le_bytes());
     framed.extend_from_slice(&payload);
-    framed
+    Ok(framed)
 }
 
 fn checksum(length: u32, payload: &[u8]) -> u64 {
@@ -152,18 +169,31 @@ impl JournalWriter {
     }
 
     /// Replaces the journal, atomically and durably, with one holding `framed` records
-    /// (those a completed save does not cover), and appends to it from now on.
+    /// (those a completed save does not cover), and appends to it from now on. The new
+    /// file is written under a temporary name and renamed over the journal with its
+    /// handle already open, so no failure can leave appends going to a replaced file.
     pub fn replace(&mut self, framed: &[u8]) -> Result<(), JournalError> {
-        let mut content = Vec::with_capacity(MAGIC.len() + framed.len());
-        content.extend_from_slice(&MAGIC);
-        content.extend_from_slice(framed);
-        crate::atomic_file::write_atomic(&self.path, &content, crate::atomic_file::Access::Default)
-            .map_err(|source| self.io(source))?;
-        self.file = OpenOptions::new()
+        let temp = crate::atomic_file::temp_path(&self.path);
+        let io = |source| JournalError::Io {
+            path: temp.clone(),
+            source,
+        };
+        match std::fs::remove_file(&temp) {
+            Err(error) if error.kind() != ErrorKind::NotFound => return Err(io(error)),
+            _ => {}
+        }
+        let mut file = OpenOptions::new()
             .append(true)
-            .open(&self.path)
-            .map_err(|source| self.io(source))?;
-        Ok(())
+            .create(true)
+            .open(&temp)
+            .map_err(io)?;
+        file.write_all(&MAGIC)
+            .and_then(|()| file.write_all(framed))
+            .and_then(|()| file.sync_all())
+            .map_err(io)?;
+        std::fs::rename(&temp, &self.path).map_err(|source| self.io(source))?;
+        self.file = file;
+        crate::atomic_file::sync_parent(&self.path).map_err(|source| self.io(source))
     }
 
     /// Replaces the open file (for fault injection; see [`DurableWorld`]).

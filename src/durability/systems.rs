@@ -80,14 +80,14 @@ fn journal_accepted(
         stop_acknowledging(server, &mut exit);
         return;
     }
-    let mut framed = Vec::new();
-    let mut records = 0;
-    for action in applied.read() {
-        framed.extend(frame_parts(action.revision, action.actor, &action.changes));
-        records += 1;
-    }
     let now = time.elapsed();
     let result = (|| {
+        let mut framed = Vec::new();
+        let mut records = 0;
+        for action in applied.read() {
+            framed.extend(frame_parts(action.revision, action.actor, &action.changes)?);
+            records += 1;
+        }
         if records > 0 {
             durable.journal.append(&framed)?;
             // A background save captured before these: they must outlive its journal reset.
