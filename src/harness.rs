@@ -23,7 +23,10 @@ use racksync_world::{ReadObjects, WorldDigest, WorldIndex, WorldRevision, WorldS
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+mod durable;
 mod presence;
+mod remote;
+mod secure;
 
 /// Everything a client app reported, for assertions.
 #[derive(Resource, Debug, Default)]
@@ -43,6 +46,16 @@ fn record(
     recorded.changes.extend(changes.read().cloned());
 }
 
+/// A client app that records its outcomes and remote changes in [`Recorded`].
+fn recording_client(name: &str) -> App {
+    let mut app = client_app(&ClientOptions {
+        name: name.to_string(),
+    });
+    app.init_resource::<Recorded>();
+    app.add_systems(Update, record.after(RacksyncSystems::Process));
+    app
+}
+
 /// A host and its clients on one manual clock.
 pub struct Harness {
     /// The host app.
@@ -60,6 +73,8 @@ pub struct Harness {
     bytes_per_tick: u64,
     /// renet client id of each entry of `clients`.
     client_ids: Vec<u64>,
+    /// The host runs in another process on the wall clock: never step ahead of it.
+    wall_clock: bool,
 }
 
 impl Harness {
@@ -97,6 +112,7 @@ impl Harness {
             next_client_id: 1,
             bytes_per_tick,
             client_ids: Vec::new(),
+            wall_clock: false,
         };
         harness.set_clock_of_host();
         harness
@@ -120,11 +136,7 @@ impl Harness {
         to_host: LinkConditions,
         to_client: LinkConditions,
     ) -> usize {
-        let mut app = client_app(&ClientOptions {
-            name: name.to_string(),
-        });
-        app.init_resource::<Recorded>();
-        app.add_systems(Update, record.after(RacksyncSystems::Process));
+        let mut app = recording_client(name);
         let client_id = self.wire(&mut app, to_host, to_client);
         self.clients.push(app);
         self.client_ids.push(client_id);
@@ -225,6 +237,10 @@ impl Harness {
     pub fn advance_clock(&mut self) {
         self.now += self.step;
         let instant = self.base + self.now;
+        if self.wall_clock {
+            // The remote host lives on the wall clock; never run ahead of it.
+            std::thread::sleep(instant.saturating_duration_since(Instant::now()));
+        }
         for app in std::iter::once(&mut self.host)
             .chain(self.clients.iter_mut())
             .chain(self.raw_clients.iter_mut())

@@ -10,8 +10,11 @@
 //! The plugin crates are re-exported under their short names.
 
 pub mod app;
+pub mod atomic_file;
 pub mod cli;
+pub mod config;
 pub mod default_world;
+pub mod durability;
 pub mod harness;
 pub mod plugins;
 pub mod scenario;

@@ -1,5 +1,6 @@
 //! Plugin groups for the host, the client and headless apps.
 
+use crate::durability::DurabilityPlugin;
 use bevy_app::{PluginGroup, PluginGroupBuilder, TaskPoolPlugin};
 use racksync_audit::{ClientAuditPlugin, HostAuditPlugin};
 use racksync_authority::AuthorityPlugin;
@@ -8,7 +9,8 @@ use racksync_simulation::SimulationPlugin;
 use racksync_transport::{ClientTransportPlugin, ServerTransportPlugin};
 
 /// Everything a dedicated host runs: renet with both transports (whichever transport
-/// resource is inserted is used), host replication, authority and auditing. Change the
+/// resource is inserted is used), host replication, authority, simulation, auditing and
+/// durability (inert until [`crate::durability::attach`] makes the world durable). Change the
 /// audit interval with `.set(HostAuditPlugin { settings })` or by replacing the
 /// `AuditSettings` resource.
 pub struct HostPlugins;
@@ -20,6 +22,7 @@ impl PluginGroup for HostPlugins {
             .add(AuthorityPlugin)
             .add(SimulationPlugin)
             .add(HostAuditPlugin::default())
+            .add(DurabilityPlugin)
     }
 }
 

@@ -84,7 +84,7 @@ fn a_broken_file_exits_two_naming_the_line() {
 #[test]
 fn bots_drive_a_host_running_in_another_process() {
     // A short audit interval, so the bots' final state is confirmed by the host's audit.
-    let (mut host, addr) = Proc::host(&["--no-console", "--audit-interval", "0.5"]);
+    let (mut host, addr) = Proc::host(&["--no-console", "--audit-interval-ms", "500"]);
     let mut run = Proc::spawn(
         "scenario",
         &[

@@ -114,7 +114,15 @@ fn every_shipped_scenario_is_tested() {
         })
         .collect();
     shipped.sort();
-    let tested = ["churn", "late-join", "lossy-link", "p8", "rack-rush", "smoke", "soak"];
+    let tested = [
+        "churn",
+        "late-join",
+        "lossy-link",
+        "p8",
+        "rack-rush",
+        "smoke",
+        "soak",
+    ];
     assert_eq!(shipped, tested);
 }
 

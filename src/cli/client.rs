@@ -5,18 +5,21 @@ use super::CliError;
 use super::console::{Console, say};
 use super::logging::log_plugin;
 use super::prompt::{Prompt, print_arrivals, quit_when_settled, run_prompt};
+use super::token::read_token_file;
 use crate::app::{ClientOptions, client_app};
 use bevy_app::{AppExit, ScheduleRunnerPlugin, TerminalCtrlCHandlerPlugin, Update};
 use bevy_ecs::prelude::*;
 use bevy_log::Level;
+use bevy_renet::netcode::NetcodeClientTransport;
 use bevy_time::{Real, Time};
 use clap::Args;
 use racksync_replication::{ClientSession, JoinState, RacksyncSystems};
 use racksync_rollback::{DEFAULT_ACK_TIMEOUT, RollbackSettings};
-use racksync_transport::{DEFAULT_PROTOCOL_ID, new_client, udp_client};
+use racksync_transport::{DEFAULT_PROTOCOL_ID, new_client, udp_client, udp_token_client};
 use racksync_world::{ReadObjects, WorldRevision};
 use std::io::IsTerminal;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -24,9 +27,13 @@ use std::time::Duration;
 /// Options of `racksync client`.
 #[derive(Args, Debug)]
 pub struct ClientArgs {
-    /// Host address (UDP).
-    #[arg(long, default_value = "127.0.0.1:5000")]
+    /// Host address (UDP), for an unsecure host.
+    #[arg(long, default_value = "127.0.0.1:5000", conflicts_with = "token")]
     pub connect: SocketAddr,
+    /// Connect token file for a secure host (see `racksync token`); the token names the
+    /// host to connect to.
+    #[arg(long)]
+    pub token: Option<PathBuf>,
     /// Player name (1..=32 bytes).
     #[arg(long)]
     pub name: String,
@@ -76,12 +83,23 @@ pub fn run(args: ClientArgs) -> Result<ExitCode, CliError> {
     ));
     let ack_timeout = Duration::from_secs_f64(args.ack_timeout);
     app.insert_resource(RollbackSettings { ack_timeout });
-    let client_id = rand::random::<u64>();
     app.insert_resource(new_client());
-    app.insert_resource(udp_client(args.connect, client_id, DEFAULT_PROTOCOL_ID)?);
+    let host = match &args.token {
+        Some(path) => {
+            let token = read_token_file(path)?;
+            let host = token.server_addresses[0].expect("token files name a host");
+            app.insert_resource(udp_token_client(token)?);
+            host
+        }
+        None => {
+            let client_id = rand::random::<u64>();
+            app.insert_resource(udp_client(args.connect, client_id, DEFAULT_PROTOCOL_ID)?);
+            args.connect
+        }
+    };
     let failure = Arc::new(Mutex::new(None));
     app.insert_resource(JoinWatch {
-        host: args.connect,
+        host,
         once: args.once,
         joined: false,
         deadline: Duration::from_secs(args.timeout),
@@ -121,6 +139,7 @@ fn watch_join(world: &mut World) {
     let state = world.resource::<ClientSession>().state.clone();
     let player = world.resource::<ClientSession>().player;
     let elapsed = world.resource::<Time<Real>>().elapsed();
+    let netcode = netcode_reason(world);
     let mut watch = world.resource_mut::<JoinWatch>();
     let host = watch.host;
     let failure = match &state {
@@ -132,9 +151,10 @@ fn watch_join(world: &mut World) {
         JoinState::Disconnected(reason) if watch.joined => {
             Some(format!("connection to {host} lost: {reason}"))
         }
-        JoinState::Disconnected(reason) => {
-            Some(format!("could not join {host}: disconnected ({reason})"))
-        }
+        JoinState::Disconnected(reason) => Some(format!(
+            "could not join {host}: disconnected ({})",
+            netcode.unwrap_or_else(|| reason.clone())
+        )),
         JoinState::Playing => None,
         _ if elapsed > watch.deadline => Some(format!(
             "could not join {host}: no world after {:?}",
@@ -168,4 +188,13 @@ fn watch_join(world: &mut World) {
     {
         eprintln!("playing as {player}; type help for commands");
     }
+}
+
+/// netcode's own reason for a failed connection ("connection request timed out" when a
+/// secure host ignored the token), which says more than renet's "transport".
+fn netcode_reason(world: &World) -> Option<String> {
+    let reason = world
+        .get_resource::<NetcodeClientTransport>()?
+        .disconnect_reason()?;
+    Some(reason.to_string())
 }

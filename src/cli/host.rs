@@ -3,99 +3,94 @@
 use super::CliError;
 use super::admin::{Admin, report_admin, run_admin};
 use super::console::{Console, say};
+use super::host_args::HostArgs;
+use super::key::read_key_file;
 use super::logging::log_plugin;
 use crate::app::{HostOptions, host_app};
+use crate::config::{Admission, HostConfig, HostPlan};
 use crate::default_world::default_world;
-use bevy_app::{AppExit, ScheduleRunnerPlugin, TerminalCtrlCHandlerPlugin, Update};
+use crate::durability::{Base, Recovery, attach, open_base};
+use bevy_app::{App, AppExit, ScheduleRunnerPlugin, TerminalCtrlCHandlerPlugin, Update};
 use bevy_ecs::prelude::*;
-use bevy_log::{Level, info};
-use clap::Args;
-use racksync_audit::AuditSettings;
+use bevy_log::{Level, info, warn};
 use racksync_replication::{HostSettings, RacksyncSystems};
 use racksync_transport::{DEFAULT_PROTOCOL_ID, HostSecurity, new_server, udp_server};
 use racksync_world::{ReadObjects, WorldSave};
-use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// Options of `racksync host`.
-#[derive(Args, Debug)]
-pub struct HostArgs {
-    /// Address to listen on (UDP).
-    #[arg(long, default_value = "127.0.0.1:5000")]
-    pub bind: SocketAddr,
-    /// World save to serve (RON); the embedded default world if absent.
-    #[arg(long)]
-    pub world: Option<PathBuf>,
-    /// Simulation and network ticks per second.
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u16).range(1..=1000))]
-    pub tick_hz: u16,
-    /// Most players at once (at most 1024).
-    #[arg(long, default_value_t = 64)]
-    pub max_players: usize,
-    /// Seconds between two audits of every client's world (default 20).
-    #[arg(long, value_parser = parse_audit_interval)]
-    pub audit_interval: Option<Duration>,
-    /// Do not read admin commands from stdin (for a host run in the background of a
-    /// terminal, where reading would stop it).
-    #[arg(long)]
-    pub no_console: bool,
-}
-
-/// Exit code Bevy's Ctrl-C handler reports; for the host it is a clean stop.
+/// Exit code Bevy's Ctrl-C handling reports (also on SIGTERM and SIGHUP here); for the
+/// host it is a clean stop.
 const CTRL_C_EXIT: u8 = 130;
 
-/// Runs the host until Ctrl-C.
+/// Runs the host until Ctrl-C or SIGTERM.
 pub fn run(args: HostArgs) -> Result<ExitCode, CliError> {
-    let world = match &args.world {
-        Some(path) => WorldSave::read(path)?,
-        None => default_world()?,
+    let file = match &args.config {
+        Some(path) => HostConfig::load(path)?,
+        None => HostConfig::default(),
     };
-    if !args.bind.ip().is_loopback() {
-        return Err(format!(
-            "refusing to bind {} without secure mode: unsecure netcode is for loopback only",
-            args.bind
-        )
-        .into());
-    }
+    let plan = file.overlay(args.to_config()).resolve()?;
+    // Read before anything is bound, so a bad key fails fast.
+    let security = match &plan.admission {
+        Admission::Unsecure { .. } => HostSecurity::Unsecure,
+        Admission::Secure {
+            key_file,
+            public_addresses,
+        } => HostSecurity::Secure {
+            private_key: *read_key_file(key_file)?.bytes(),
+            public_addresses: public_addresses.clone(),
+        },
+    };
+    let initial = || match &plan.world {
+        Some(path) => WorldSave::read(path),
+        None => default_world(),
+    };
+    let (world, base_existed) = match &plan.durability {
+        Some(settings) => {
+            let Base { save, existed } = open_base(settings, initial)?;
+            (save, Some(existed))
+        }
+        None => (initial()?, None),
+    };
     let settings = HostSettings {
-        tick_hz: args.tick_hz,
-        max_players: args.max_players,
+        tick_hz: plan.tick_hz,
+        max_players: plan.max_players,
         ..HostSettings::default()
     };
     let mut app = host_app(&HostOptions { world, settings })?;
-    if let Some(interval) = args.audit_interval {
-        app.world_mut().resource_mut::<AuditSettings>().interval = interval;
-    }
-    // The loaded world maintains its digest; no second pass over the save.
-    let digest = app.world().digest();
-    let tick = Duration::from_secs_f64(1.0 / f64::from(args.tick_hz));
+    app.world_mut()
+        .resource_mut::<racksync_audit::AuditSettings>()
+        .interval = plan.audit_interval;
+    let tick = Duration::from_secs_f64(1.0 / f64::from(plan.tick_hz));
     app.add_plugins((
         ScheduleRunnerPlugin::run_loop(tick),
         log_plugin(Level::INFO),
-        TerminalCtrlCHandlerPlugin,
     ));
-    let (transport, addr) = udp_server(
-        args.bind,
-        args.max_players,
-        DEFAULT_PROTOCOL_ID,
-        HostSecurity::Unsecure,
-    )?;
+    stop_on_signals(&mut app)?;
+    if let (Some(settings), Some(existed)) = (&plan.durability, base_existed) {
+        if existed && plan.world.is_some() {
+            warn!(save = %settings.save.display(), "the save exists: --world is ignored");
+        }
+        let recovery = attach(app.world_mut(), settings, existed)?;
+        report_recovery(&recovery, &plan);
+    }
+    let (transport, addr) = udp_server(plan.bind, plan.max_players, DEFAULT_PROTOCOL_ID, security)?;
+    match &plan.admission {
+        Admission::Unsecure { public: true } => warn!(
+            %addr,
+            "unsecure mode on a non-loopback address (--insecure-public): anyone who reaches it can join"
+        ),
+        Admission::Unsecure { public: false } => {}
+        Admission::Secure { .. } => info!(%addr, "secure mode: only valid connect tokens get in"),
+    }
     app.insert_resource(new_server());
     app.insert_resource(transport);
-    if !args.no_console {
-        app.insert_resource(Console::stdin())
-            .init_resource::<Admin>()
-            .add_systems(
-                Update,
-                (
-                    run_admin.before(RacksyncSystems::Process),
-                    report_admin.after(RacksyncSystems::Process),
-                ),
-            );
+    if plan.console {
+        add_console(&mut app);
     }
-    info!(%addr, tick_hz = args.tick_hz, %digest, "serving world");
+    // The loaded world maintains its digest; no second pass over the save.
+    let digest = app.world().digest();
+    info!(%addr, tick_hz = plan.tick_hz, %digest, "serving world");
     // On stdout, so a script that bound port 0 learns the port.
     say(format!("listening {addr}"));
     match app.run() {
@@ -108,13 +103,56 @@ pub fn run(args: HostArgs) -> Result<ExitCode, CliError> {
     }
 }
 
-/// An audit interval in seconds: positive, at most a day.
-fn parse_audit_interval(text: &str) -> Result<Duration, String> {
-    let seconds: f64 = text
-        .parse()
-        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
-    if !(0.05..=86_400.0).contains(&seconds) {
-        return Err(format!("{seconds} s is outside 0.05 s ..= 1 day"));
+/// Ctrl-C, SIGTERM and SIGHUP stop the host at the end of the frame, with its exit save;
+/// a second signal exits at once. `set_handler` replaces a disposition a shell may have
+/// set to "ignore" (background jobs of a script): a host that ignored SIGTERM would be
+/// killed later without its exit save.
+fn stop_on_signals(app: &mut App) -> Result<(), CliError> {
+    ctrlc::set_handler(TerminalCtrlCHandlerPlugin::gracefully_exit)
+        .map_err(|error| format!("cannot install the stop signal handler: {error}"))?;
+    app.add_systems(Update, TerminalCtrlCHandlerPlugin::exit_on_flag);
+    Ok(())
+}
+
+/// Admin commands from stdin (see [`super::admin`]).
+fn add_console(app: &mut App) {
+    app.insert_resource(Console::stdin())
+        .init_resource::<Admin>()
+        .add_systems(
+            Update,
+            (
+                run_admin.before(RacksyncSystems::Process),
+                report_admin.after(RacksyncSystems::Process),
+            ),
+        );
+}
+
+/// Prints what start-up recovered (stdout, for scripts and tests) and logs the details.
+fn report_recovery(recovery: &Recovery, plan: &HostPlan) {
+    let save = plan
+        .durability
+        .as_ref()
+        .map(|settings| settings.save.display().to_string())
+        .unwrap_or_default();
+    if recovery.save_existed {
+        say(format!(
+            "recovered save revision={}, replayed {} actions, now revision={}",
+            recovery.save_revision, recovery.replayed, recovery.revision
+        ));
+    } else {
+        say(format!(
+            "created save {save} at revision={}",
+            recovery.revision
+        ));
     }
-    Ok(Duration::from_secs_f64(seconds))
+    info!(
+        save,
+        save_revision = %recovery.save_revision,
+        replayed = recovery.replayed,
+        skipped = recovery.skipped,
+        torn_bytes = recovery.torn_bytes,
+        released = recovery.released,
+        revision = %recovery.revision,
+        "durable world ready"
+    );
 }

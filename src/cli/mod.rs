@@ -6,10 +6,13 @@ pub mod command;
 mod console;
 mod describe;
 mod host;
+mod host_args;
 mod inspect;
+mod key;
 mod logging;
 mod prompt;
 mod scenario;
+mod token;
 mod world;
 
 use clap::{Parser, Subcommand};
@@ -28,7 +31,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Serve a world as the authoritative host.
-    Host(host::HostArgs),
+    Host(host_args::HostArgs),
     /// Join a host as a headless client.
     Client(client::ClientArgs),
     /// Generate and inspect world saves.
@@ -36,6 +39,11 @@ pub enum Command {
     World(world::WorldCommand),
     /// Run a scripted load test and print its report (exit 0 only if it passes).
     Scenario(scenario::ScenarioArgs),
+    /// Manage the private key of secure mode.
+    #[command(subcommand)]
+    Key(key::KeyCommand),
+    /// Issue a connect token for a secure host.
+    Token(token::TokenArgs),
 }
 
 /// A failure the binary reports on stderr before exiting non-zero.
@@ -48,5 +56,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Client(args) => client::run(args),
         Command::World(command) => world::run(command),
         Command::Scenario(args) => scenario::run(args),
+        Command::Key(command) => key::run(command),
+        Command::Token(args) => token::run(args),
     }
 }

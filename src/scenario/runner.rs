@@ -123,9 +123,16 @@ impl Runner {
             TransportChoice::Connect(addr) => (None, Wiring::Udp(addr), None, 0),
             TransportChoice::Memory | TransportChoice::Udp => {
                 let world = load_world(&scenario.world, base_dir)?;
+                // Room for every bot plus the ones still leaving when they rejoin.
+                let max_players = (scenario.total_clients() as usize * 2 + 8).min(MAX_CLIENTS);
+                let tick_hz = u16::try_from(scenario.tick_hz.get()).unwrap_or(u16::MAX);
                 let mut host = host_app(&HostOptions {
                     world,
-                    settings: HostSettings::default(),
+                    settings: HostSettings {
+                        tick_hz,
+                        max_players,
+                        ..HostSettings::default()
+                    },
                 })?;
                 if let Some(interval) = scenario.audit_interval_s {
                     host.world_mut().resource_mut::<AuditSettings>().interval =
@@ -135,10 +142,8 @@ impl Runner {
                 let wiring = if transport == TransportChoice::Memory {
                     Wiring::memory_host(&mut host, scenario.seed, DEFAULT_BYTES_PER_TICK)?
                 } else {
-                    // Room for every bot plus the ones still leaving when they rejoin.
-                    let max = (scenario.total_clients() as usize * 2 + 8).min(MAX_CLIENTS);
                     let bind = SocketAddr::from(([127, 0, 0, 1], 0));
-                    Wiring::udp_host(&mut host, bind, max, DEFAULT_BYTES_PER_TICK)?
+                    Wiring::udp_host(&mut host, bind, max_players, DEFAULT_BYTES_PER_TICK)?
                 };
                 let catalog = Catalog::of(host.world());
                 let objects = host.world().resource::<racksync_world::WorldIndex>().len();

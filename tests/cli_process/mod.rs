@@ -132,6 +132,26 @@ impl Proc {
         self.expect(&format!("{line:?}"), |l| l == line)
     }
 
+    /// Waits until a stderr line (logs, errors) satisfies `matches`; returns it. Panics
+    /// after [`DEADLINE`].
+    pub fn expect_stderr(&mut self, what: &str, matches: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let found = self
+                .stderr
+                .lock()
+                .ok()
+                .and_then(|lines| lines.iter().find(|l| matches(l)).cloned());
+            if let Some(line) = found {
+                return line;
+            }
+            if Instant::now() > deadline {
+                self.fail(&format!("timed out waiting for {what} on stderr"));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Waits for the child to exit on its own.
     pub fn wait_exit(&mut self) -> ExitStatus {
         let deadline = Instant::now() + DEADLINE;

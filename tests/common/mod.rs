@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod audit;
+pub mod load;
 
 use racksync::harness::Harness;
 use racksync_protocol::{Action, ObjectId, ObjectKind, Placement, RackSlot};

@@ -11,6 +11,7 @@ use racksync_replication::host::send_world;
 use racksync_replication::{ActionInbox, HostActions, Sessions};
 use racksync_world::WorldRevision;
 use racksync_world::rules;
+use racksync_world::rules::Plan;
 use renet::{Bytes, ClientId};
 
 /// Counts of what the authority decided.
@@ -26,7 +27,8 @@ pub struct AuthorityStats {
     pub host_refused: u64,
 }
 
-/// Written for every action that changed the world, in revision order.
+/// Written for every action that changed the world, in revision order, in the same
+/// frame as its ACK and broadcasts are queued (they leave in `PostUpdate`).
 #[derive(Message, Debug, Clone, PartialEq, Eq)]
 pub struct ActionApplied {
     /// The revision it produced.
@@ -35,6 +37,8 @@ pub struct ActionApplied {
     pub actor: PlayerId,
     /// What was done.
     pub action: Action,
+    /// What it changed, in order (what the host's journal replays).
+    pub changes: Plan,
 }
 
 /// Decides every queued action in order. Runs in [`racksync_replication::RacksyncSystems::Process`]
@@ -48,8 +52,8 @@ pub fn decide_actions(world: &mut World) {
     world.resource_scope::<RenetServer, _>(|world, mut server| {
         for action in host_actions {
             match rules::apply(world, PlayerId::HOST, &action) {
-                Ok(_) => {
-                    let revision = advance_revision(world, PlayerId::HOST, &action);
+                Ok(changes) => {
+                    let revision = advance_revision(world, PlayerId::HOST, &action, changes);
                     broadcast(world, &mut server, None, revision, PlayerId::HOST, &action);
                     world.resource_mut::<AuthorityStats>().host_applied += 1;
                 }
@@ -68,8 +72,9 @@ pub fn decide_actions(world: &mut World) {
                 continue;
             }
             match rules::apply(world, inbound.player, &inbound.action) {
-                Ok(_) => {
-                    let revision = advance_revision(world, inbound.player, &inbound.action);
+                Ok(changes) => {
+                    let revision =
+                        advance_revision(world, inbound.player, &inbound.action, changes);
                     let ack = HostWorldMessage::Ack {
                         seq: inbound.seq,
                         outcome: AckOutcome::Accepted {
@@ -101,7 +106,12 @@ pub fn decide_actions(world: &mut World) {
     });
 }
 
-fn advance_revision(world: &mut World, actor: PlayerId, action: &Action) -> Revision {
+fn advance_revision(
+    world: &mut World,
+    actor: PlayerId,
+    action: &Action,
+    changes: Plan,
+) -> Revision {
     let mut current = world.resource_mut::<WorldRevision>();
     current.0 = current.0.next();
     let revision = current.0;
@@ -109,6 +119,7 @@ fn advance_revision(world: &mut World, actor: PlayerId, action: &Action) -> Revi
         revision,
         actor,
         action: action.clone(),
+        changes,
     });
     revision
 }

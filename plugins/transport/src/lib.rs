@@ -4,7 +4,8 @@
 //! on the host, [`bevy_renet::RenetClient`] on clients):
 //!
 //! * **UDP** ([`udp_server`], [`udp_client`]): bevy_renet's netcode transport over real
-//!   sockets, currently in netcode's unsecure mode.
+//!   sockets, in netcode's unsecure mode (loopback) or its secure mode, where only
+//!   clients holding a connect token signed with the host's key get in ([`secure`]).
 //! * **Memory** ([`MemoryNetwork`]): an in-process datagram network for tests and
 //!   simulations, where one host App and any number of client Apps in the same process
 //!   exchange datagrams through seeded [`LinkConditions`] (latency, jitter, loss,
@@ -21,6 +22,7 @@ pub mod error;
 pub mod link;
 pub mod memory;
 pub mod plugin;
+pub mod secure;
 pub mod stats;
 pub mod udp;
 
@@ -35,6 +37,10 @@ pub use memory::{
 pub use plugin::{
     ClientTransportPlugin, ServerTransportPlugin, new_client, new_client_with_budget, new_server,
     new_server_with_budget,
+};
+pub use secure::{
+    KeyError, PrivateKey, TokenError, TokenGrant, issue_token, token_from_text, token_to_text,
+    udp_token_client,
 };
 pub use stats::{DuplexStats, LinkStats};
 pub use udp::{DEFAULT_PROTOCOL_ID, HostSecurity, MAX_CLIENTS, udp_client, udp_server};

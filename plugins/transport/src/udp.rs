@@ -30,6 +30,10 @@ pub enum HostSecurity {
     Secure {
         /// The 32-byte key shared with whoever issues connect tokens.
         private_key: [u8; 32],
+        /// The addresses clients reach the host at, one of which every token must name
+        /// (behind NAT or on a wildcard bind they differ from the bound address).
+        /// Empty: the bound address.
+        public_addresses: Vec<SocketAddr>,
     },
 }
 
@@ -56,11 +60,18 @@ pub fn udp_server(
         max_clients,
         protocol_id,
         // Unsecure mode skips netcode's host-list check, so the bound address (even a
-        // wildcard one) is only informative there. Secure tokens must name this address.
-        public_addresses: vec![local],
+        // wildcard one) is only informative there. Secure tokens must name one of these.
+        public_addresses: match &security {
+            HostSecurity::Secure {
+                public_addresses, ..
+            } if !public_addresses.is_empty() => public_addresses.clone(),
+            _ => vec![local],
+        },
         authentication: match security {
             HostSecurity::Unsecure => ServerAuthentication::Unsecure,
-            HostSecurity::Secure { private_key } => ServerAuthentication::Secure { private_key },
+            HostSecurity::Secure { private_key, .. } => {
+                ServerAuthentication::Secure { private_key }
+            }
         },
     };
     let transport = NetcodeServerTransport::new(config, socket)?;
@@ -92,7 +103,7 @@ pub fn udp_client(
 
 /// Loopback servers get a loopback client socket, so tests never listen on every
 /// interface; other servers get the wildcard address of their family.
-fn client_bind_addr(server: SocketAddr) -> SocketAddr {
+pub(crate) fn client_bind_addr(server: SocketAddr) -> SocketAddr {
     let ip = match server.ip() {
         IpAddr::V4(ip) if ip.is_loopback() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
@@ -103,7 +114,7 @@ fn client_bind_addr(server: SocketAddr) -> SocketAddr {
 }
 
 /// netcode compares token timestamps in UNIX seconds, so it needs wall-clock time.
-fn unix_time() -> Result<Duration, TransportError> {
+pub(crate) fn unix_time() -> Result<Duration, TransportError> {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_err(|_| TransportError::ClockBeforeEpoch)

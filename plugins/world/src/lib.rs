@@ -19,7 +19,7 @@ pub mod store;
 pub mod tree;
 
 pub use components::{CableLink, NetObject, ObjectHash, Placed, Player, Powered, Props, Wear};
-pub use consistency::{ConsistencyError, check_consistency};
+pub use consistency::{ConsistencyError, Holding, check_consistency};
 pub use digest::{WorldDigest, object_hash};
 pub use generate::generate_world;
 pub use index::WorldIndex;

@@ -138,8 +138,16 @@ pub enum SaveError {
 }
 
 impl WorldSave {
-    /// Parses and checks a save from RON text.
+    /// Parses and checks a save from RON text. Nothing may be held: a world file is
+    /// loaded with nobody connected.
     pub fn from_ron(text: &str) -> Result<Self, SaveError> {
+        Self::from_ron_with(text, Holding::Forbidden)
+    }
+
+    /// Parses and checks a save from RON text, with objects in players' hands allowed or
+    /// not. A running host's durable save allows them (players were connected when it
+    /// was written); the host releases them when it recovers.
+    pub fn from_ron_with(text: &str, holding: Holding) -> Result<Self, SaveError> {
         let save: WorldSave = ron::from_str(text)?;
         if save.format != SAVE_FORMAT {
             return Err(SaveError::Format { found: save.format });
@@ -147,18 +155,23 @@ impl WorldSave {
         check_consistency(
             &save.settings(),
             save.objects.iter().cloned().map(Into::into),
-            Holding::Forbidden,
+            holding,
         )?;
         Ok(save)
     }
 
-    /// Reads and checks a save file.
+    /// Reads and checks a save file (nothing held; see [`WorldSave::from_ron`]).
     pub fn read(path: &Path) -> Result<Self, SaveError> {
+        Self::read_with(path, Holding::Forbidden)
+    }
+
+    /// Reads and checks a save file, with held objects allowed or not.
+    pub fn read_with(path: &Path, holding: Holding) -> Result<Self, SaveError> {
         let text = std::fs::read_to_string(path).map_err(|source| SaveError::Io {
             path: path.display().to_string(),
             source,
         })?;
-        Self::from_ron(&text)
+        Self::from_ron_with(&text, holding)
     }
 
     /// The canonical RON text of this save.

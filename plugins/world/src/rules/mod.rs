@@ -20,9 +20,12 @@ pub use property::{has_property, is_usable_ip, is_valid_label};
 use crate::store::{ReadObjects, WorldObjects};
 use bevy_ecs::prelude::*;
 use racksync_protocol::{Action, ObjectId, ObjectRecord, PlayerId, Rejection};
+use serde::{Deserialize, Serialize};
 
-/// One change an action makes to one object.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One change an action makes to one object. Serializable because the host's journal
+/// stores what each accepted action changed (replaying results, not actions, keeps
+/// recovery independent of the rules' code).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {
     /// The object's new state (a new object when the id is unknown).
     Write(ObjectRecord),
