@@ -27,6 +27,8 @@ pub struct Proc {
     /// Index of the first transcript line not yet passed by [`Proc::expect`].
     cursor: usize,
     stderr: Arc<Mutex<Vec<String>>>,
+    /// The thread draining stderr; it ends when the child's stderr closes.
+    stderr_reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Proc {
@@ -45,7 +47,7 @@ impl Proc {
         // Drained on its own thread: a full stderr pipe would block the child.
         let kept = stderr.clone();
         let pipe = child.stderr.take().expect("piped stderr");
-        std::thread::spawn(move || {
+        let stderr_reader = std::thread::spawn(move || {
             for line in BufReader::new(pipe).lines().map_while(Result::ok) {
                 let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
                 if kept.len() == STDERR_KEPT {
@@ -62,6 +64,7 @@ impl Proc {
             transcript: Vec::new(),
             cursor: 0,
             stderr,
+            stderr_reader: Some(stderr_reader),
         }
     }
 
@@ -152,17 +155,34 @@ impl Proc {
         }
     }
 
-    /// Waits for the child to exit on its own.
+    /// Waits for the child to exit on its own, then for its stderr to be read to the
+    /// end, so [`Proc::stderr_text`] holds everything it wrote.
     pub fn wait_exit(&mut self) -> ExitStatus {
         let deadline = Instant::now() + DEADLINE;
         loop {
             match self.child.try_wait() {
-                Ok(Some(status)) => return status,
+                Ok(Some(status)) => {
+                    self.finish_stderr(deadline);
+                    return status;
+                }
                 Ok(None) if Instant::now() < deadline => {
                     std::thread::sleep(Duration::from_millis(20))
                 }
                 Ok(None) => self.fail("timed out waiting for the process to exit"),
                 Err(error) => self.fail(&format!("waiting for the process: {error}")),
+            }
+        }
+    }
+
+    /// Joins the stderr reader once the pipe closed (the child exited and no process it
+    /// started holds the pipe), at the latest by `deadline`.
+    fn finish_stderr(&mut self, deadline: Instant) {
+        while let Some(reader) = self.stderr_reader.take() {
+            if reader.is_finished() {
+                let _ = reader.join();
+            } else if Instant::now() < deadline {
+                self.stderr_reader = Some(reader);
+                std::thread::sleep(Duration::from_millis(5));
             }
         }
     }
