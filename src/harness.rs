@@ -18,7 +18,9 @@ use racksync_protocol::{
 };
 use racksync_replication::{ClientSession, HostSettings, JoinState, RacksyncSystems};
 use racksync_rollback::{ActionOutcome, PerformAction, RemoteChange, RollbackStats};
-use racksync_transport::{ClientTransportPlugin, LinkConditions, MemoryNetwork};
+use racksync_transport::{
+    ClientTransportPlugin, LinkConditions, MemoryClientTransport, MemoryNetwork,
+};
 use racksync_world::{ReadObjects, WorldDigest, WorldIndex, WorldRevision, WorldSave};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -169,6 +171,17 @@ impl Harness {
             .world_mut()
             .resource_mut::<RenetClient>()
             .send_message(channel, bytes);
+    }
+
+    /// Puts one datagram (a renet packet, crafted or garbage) on a raw client's
+    /// in-memory link to the host, beneath its renet client.
+    pub fn raw_send_datagram(&mut self, raw: usize, datagram: Vec<u8>) {
+        let now = self.base + self.now;
+        self.raw_clients[raw]
+            .world()
+            .get_resource::<MemoryClientTransport>()
+            .expect("raw datagrams need the in-memory transport")
+            .send_raw(now, datagram);
     }
 
     /// Every `world` message a raw client received since the last call, except roster

@@ -15,6 +15,8 @@ pub mod cli;
 pub mod config;
 pub mod default_world;
 pub mod durability;
+/// Fuzz bodies shared by the cargo-fuzz targets in `fuzz/` and `tests/fuzz_corpora.rs`.
+pub mod fuzzing;
 pub mod harness;
 pub mod plugins;
 pub mod scenario;

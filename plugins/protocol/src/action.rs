@@ -349,4 +349,8 @@ pub enum Rejection {
     /// An object with this id already exists.
     #[error("id {0} is already taken")]
     IdTaken(ObjectId),
+    /// The player sent more actions per second than the host's budget allows; the host
+    /// refused this one without looking at it. Slow down.
+    #[error("too many actions; slow down")]
+    RateLimited,
 }

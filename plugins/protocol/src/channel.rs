@@ -38,6 +38,9 @@ pub struct ChannelSpec {
     pub max_message_bytes: usize,
     /// renet memory budget for queued messages on this channel, per connection and direction.
     pub memory_bytes: usize,
+    /// Whether clients send on this channel. The host's packet guard refuses client
+    /// traffic on a channel where they never do.
+    pub client_sends: bool,
 }
 
 /// The channel table, in priority order: renet gives each tick's byte budget to the
@@ -48,24 +51,28 @@ pub const CHANNELS: [ChannelSpec; 4] = [
         delivery: Delivery::ReliableOrdered,
         max_message_bytes: 16 * 1024 + 256,
         memory_bytes: 4 * 1024 * 1024,
+        client_sends: true,
     },
     ChannelSpec {
         channel: Channel::Presence,
         delivery: Delivery::Unreliable,
         max_message_bytes: 1200,
         memory_bytes: 256 * 1024,
+        client_sends: true,
     },
     ChannelSpec {
         channel: Channel::State,
         delivery: Delivery::UnreliableSequenced,
         max_message_bytes: 1200,
         memory_bytes: 256 * 1024,
+        client_sends: true,
     },
     ChannelSpec {
         channel: Channel::Bulk,
         delivery: Delivery::ReliableOrdered,
         max_message_bytes: 64 * 1024 + 64,
         memory_bytes: 8 * 1024 * 1024,
+        client_sends: false,
     },
 ];
 

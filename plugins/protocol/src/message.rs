@@ -117,6 +117,10 @@ pub enum Refusal {
         /// The host's silence timeout.
         seconds: u16,
     },
+    /// The connection abused the host (malformed packets, floods, traffic persistently
+    /// over its budget) and was closed.
+    #[error("kicked: {0}")]
+    Kicked(String),
 }
 
 /// Outcome of an action, as told to its actor.

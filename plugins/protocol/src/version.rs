@@ -35,7 +35,7 @@ fn compute_protocol_hash() -> u64 {
     let mut hasher = Xxh3::new();
     hasher.update(&PROTOCOL_VERSION.to_le_bytes());
     for spec in &CHANNELS {
-        hasher.update(&[spec.channel.id(), spec.delivery as u8]);
+        hasher.update(&[spec.channel.id(), spec.delivery as u8, spec.client_sends as u8]);
         hasher.update(&(spec.max_message_bytes as u64).to_le_bytes());
     }
     // The digest tree's shape and leaf function are part of the audit contract.
@@ -152,6 +152,7 @@ fn exemplar_rejections() -> Vec<Rejection> {
         Rejection::NotInPort,
         Rejection::WrongNamespace,
         Rejection::IdTaken(id),
+        Rejection::RateLimited,
     ]
 }
 
@@ -271,6 +272,8 @@ fn exemplar_encodings() -> Vec<Vec<u8>> {
         Refusal::InvalidName,
         Refusal::Full,
         Refusal::ProtocolViolation("x".into()),
+        Refusal::Silent { seconds: 1 },
+        Refusal::Kicked("x".into()),
     ] {
         out.push(encode_unbounded(&refusal));
     }

@@ -11,7 +11,8 @@ pub use client::{
     ClientReplicationPlugin, ClientSession, ClientSettings, JoinState, WorldUpdate, WorldUpdates,
 };
 pub use host::{
-    ActionInbox, HostActions, HostReplicationPlugin, HostSettings, InboundAction, Sessions,
+    ActionInbox, BudgetSettings, ClientBudgets, HostActions, HostReplicationPlugin, HostSettings,
+    InboundAction, Sessions,
 };
 pub use presence::{
     ClientPresencePlugin, HostPresencePlugin, LocalPresence, PlayerLeft, RemotePlayers,

@@ -3,14 +3,20 @@
 //! Two transports drive the same `bevy_renet` endpoints ([`bevy_renet::RenetServer`]
 //! on the host, [`bevy_renet::RenetClient`] on clients):
 //!
-//! * **UDP** ([`udp_server`], [`udp_client`]): bevy_renet's netcode transport over real
-//!   sockets, in netcode's unsecure mode (loopback) or its secure mode, where only
-//!   clients holding a connect token signed with the host's key get in ([`secure`]).
+//! * **UDP** ([`udp_server`], [`udp_client`]): netcode over real sockets, in netcode's
+//!   unsecure mode (loopback) or its secure mode, where only clients holding a connect
+//!   token signed with the host's key get in ([`secure`]). Clients use bevy_renet's
+//!   netcode transport; the host uses its own ([`UdpServerTransport`]) so that every
+//!   payload passes the [`PacketGuard`] before renet sees it.
 //! * **Memory** ([`MemoryNetwork`]): an in-process datagram network for tests and
 //!   simulations, where one host App and any number of client Apps in the same process
 //!   exchange datagrams through seeded [`LinkConditions`] (latency, jitter, loss,
 //!   duplication, reordering). It never reads the wall clock, so Apps stepped with a
 //!   shared manual clock replay identically.
+//!
+//! Both host transports check every client payload with the [`PacketGuard`] (the
+//! `PacketGuard` resource; see [`guard`]) and report the connections it kicks as
+//! [`PeerKicked`] events.
 //!
 //! Add [`ServerTransportPlugin`] to the host App and [`ClientTransportPlugin`] to client
 //! Apps, insert the renet endpoint ([`new_server`] / [`new_client`]) and the resource of
@@ -19,16 +25,23 @@
 pub mod bucket;
 pub mod conditioner;
 pub mod error;
+pub mod guard;
+pub mod kick;
 pub mod link;
+pub mod log_limit;
 pub mod memory;
 pub mod plugin;
 pub mod secure;
 pub mod stats;
 pub mod udp;
+pub mod udp_host;
 
 pub use bucket::TokenBucket;
 pub use conditioner::LinkConditioner;
 pub use error::TransportError;
+pub use guard::{GuardLimits, GuardStats, GuardViolation, PacketGuard, Verdict};
+pub use kick::PeerKicked;
+pub use log_limit::LogLimiter;
 pub use link::{LinkConditions, LinkConditionsError};
 pub use memory::{
     MemoryClientTransport, MemoryClientTransportPlugin, MemoryError, MemoryNetwork,
@@ -44,3 +57,4 @@ pub use secure::{
 };
 pub use stats::{DuplexStats, LinkStats};
 pub use udp::{DEFAULT_PROTOCOL_ID, HostSecurity, MAX_CLIENTS, udp_client, udp_server};
+pub use udp_host::{UdpServerTransport, UdpServerTransportPlugin};

@@ -1,18 +1,19 @@
 //! The plugins the rest of racksync adds, and the renet endpoints they drive.
 
 use bevy_app::{App, Plugin};
-use bevy_renet::netcode::{NetcodeClientPlugin, NetcodeServerPlugin};
+use bevy_renet::netcode::NetcodeClientPlugin;
 use bevy_renet::{RenetClient, RenetClientPlugin, RenetServer, RenetServerPlugin};
 use racksync_protocol::{DEFAULT_BYTES_PER_TICK, connection_config};
 
 use crate::memory::{MemoryClientTransportPlugin, MemoryServerTransportPlugin};
+use crate::udp_host::UdpServerTransportPlugin;
 
 /// Everything a host App needs to run a [`RenetServer`] over either transport:
-/// bevy_renet's [`RenetServerPlugin`] and [`NetcodeServerPlugin`], and
-/// [`MemoryServerTransportPlugin`].
+/// bevy_renet's [`RenetServerPlugin`], racksync's guarded [`UdpServerTransportPlugin`],
+/// and [`MemoryServerTransportPlugin`], with the shared [`crate::PacketGuard`].
 ///
 /// Every system is gated on its resources, so the transport that runs is the one whose
-/// resource was inserted: `NetcodeServerTransport` (see [`crate::udp_server`]) or
+/// resource was inserted: [`crate::UdpServerTransport`] (see [`crate::udp_server`]) or
 /// [`crate::MemoryServerTransport`]. Needs `Time<Real>`, i.e. `bevy_time::TimePlugin`.
 pub struct ServerTransportPlugin;
 
@@ -20,7 +21,7 @@ impl Plugin for ServerTransportPlugin {
     fn build(&self, app: &mut App) {
         app.add_plugins((
             RenetServerPlugin,
-            NetcodeServerPlugin,
+            UdpServerTransportPlugin,
             MemoryServerTransportPlugin,
         ));
     }

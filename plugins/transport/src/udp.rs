@@ -4,12 +4,12 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bevy_renet::netcode::{
-    ClientAuthentication, NetcodeClientTransport, NetcodeServerTransport, ServerAuthentication,
-    ServerConfig,
+    ClientAuthentication, NetcodeClientTransport, ServerAuthentication, ServerConfig,
 };
 use renet::ClientId;
 
 use crate::error::TransportError;
+use crate::udp_host::UdpServerTransport;
 
 /// The netcode protocol id racksync uses unless told otherwise: the bytes of
 /// `"racksync"` read as a little-endian integer. Hosts and clients with different ids
@@ -45,7 +45,7 @@ pub fn udp_server(
     max_clients: usize,
     protocol_id: u64,
     security: HostSecurity,
-) -> Result<(NetcodeServerTransport, SocketAddr), TransportError> {
+) -> Result<(UdpServerTransport, SocketAddr), TransportError> {
     if !(1..=MAX_CLIENTS).contains(&max_clients) {
         return Err(TransportError::MaxClientsOutOfRange {
             requested: max_clients,
@@ -74,7 +74,7 @@ pub fn udp_server(
             }
         },
     };
-    let transport = NetcodeServerTransport::new(config, socket)?;
+    let transport = UdpServerTransport::new(config, socket)?;
     Ok((transport, local))
 }
 

@@ -1,6 +1,7 @@
 //! The host side of replication: sessions, handshakes and join snapshots.
 
 mod audit_requests;
+mod budgets;
 mod faults;
 mod host_actions;
 mod receive;
@@ -9,11 +10,14 @@ mod settings;
 mod stream;
 
 pub use audit_requests::{AuditRequests, InboundAudit};
+pub use budgets::{
+    Admission, BudgetSettings, BudgetStats, ChannelBudget, ClientBudgets, OverBudget,
+};
 pub use faults::BroadcastFaults;
 pub use host_actions::HostActions;
 pub use receive::{
-    SnapshotCache, close, close_lingering, receive_from_clients, send_world, track_connections,
-    valid_name,
+    RefusalLog, SnapshotCache, charge, close, close_lingering, receive_from_clients,
+    refuse_kicked, send_world, track_connections, valid_name,
 };
 pub use sessions::{ActionInbox, InboundAction, Session, SessionPhase, Sessions, SnapshotStream};
 pub use settings::HostSettings;
@@ -43,7 +47,11 @@ impl Plugin for HostReplicationPlugin {
             .init_resource::<HostActions>()
             .init_resource::<SnapshotCache>()
             .init_resource::<BroadcastFaults>()
+            .init_resource::<BudgetSettings>()
+            .init_resource::<ClientBudgets>()
+            .init_resource::<RefusalLog>()
             .add_observer(track_connections)
+            .add_observer(refuse_kicked)
             .add_systems(
                 Update,
                 (

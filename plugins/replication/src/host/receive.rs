@@ -1,6 +1,7 @@
 //! Host: reading the `world` channel of every client — handshakes, actions, goodbyes.
 
 use super::audit_requests::{AuditRequests, InboundAudit};
+use super::budgets::{Admission, BudgetSettings, ClientBudgets};
 use super::sessions::{ActionInbox, InboundAction, SessionPhase, Sessions, SnapshotStream};
 use super::settings::HostSettings;
 use crate::snapshot::EncodedSnapshot;
@@ -10,9 +11,10 @@ use bevy_renet::RenetServer;
 use bevy_renet::RenetServerEvent;
 use bevy_time::{Real, Time};
 use racksync_protocol::{
-    Channel, ClientWorldMessage, Hello, HostWorldMessage, MAX_PLAYER_NAME_BYTES, PROTOCOL_VERSION,
-    Refusal, Welcome, decode, encode, protocol_hash,
+    AckOutcome, Channel, ClientWorldMessage, Hello, HostWorldMessage, MAX_PLAYER_NAME_BYTES,
+    PROTOCOL_VERSION, Refusal, Rejection, Welcome, decode, encode, protocol_hash,
 };
+use racksync_transport::{LogLimiter, PeerKicked};
 use racksync_world::{Player, WorldIndex, WorldRevision};
 use renet::{ClientId, ServerEvent};
 
@@ -20,10 +22,16 @@ use renet::{ClientId, ServerEvent};
 #[derive(Resource, Debug, Default)]
 pub struct SnapshotCache(pub Option<EncodedSnapshot>);
 
+/// Rate limit for the host's warnings about refused clients: a hostile peer can cause
+/// them at will.
+#[derive(Resource, Debug, Default)]
+pub struct RefusalLog(pub LogLimiter);
+
 /// Starts and ends sessions as renet reports connections.
 pub fn track_connections(
     event: On<RenetServerEvent>,
     mut sessions: ResMut<Sessions>,
+    mut budgets: ResMut<ClientBudgets>,
     mut commands: Commands,
 ) {
     match **event {
@@ -32,6 +40,7 @@ pub fn track_connections(
             sessions.connect(client_id);
         }
         ServerEvent::ClientDisconnected { client_id, reason } => {
+            budgets.forget(client_id);
             if let Some(session) = sessions.disconnect(client_id) {
                 info!(client = client_id, player = ?session.player, %reason, "client disconnected");
                 if let Some(entity) = session.entity {
@@ -42,8 +51,23 @@ pub fn track_connections(
     }
 }
 
-/// Drains every client's `world` channel and handles what arrived. Runs in
-/// [`crate::RacksyncSystems::Receive`] on the host.
+/// Tells a client the transport's packet guard kicked why; the transport closes the
+/// connection after its linger.
+pub fn refuse_kicked(event: On<PeerKicked>, mut commands: Commands) {
+    let client = event.client;
+    let reason = Refusal::Kicked(event.reason.to_string());
+    commands.queue(move |world: &mut World| {
+        if world.resource::<Sessions>().get(client).is_none() {
+            return;
+        }
+        world.resource_scope::<RenetServer, _>(|world, mut server| {
+            close(world, &mut server, client, reason);
+        });
+    });
+}
+
+/// Drains every client's `world` channel and handles what arrived, within the
+/// client's budgets. Runs in [`crate::RacksyncSystems::Receive`] on the host.
 pub fn receive_from_clients(world: &mut World) {
     world.resource_scope::<RenetServer, _>(|world, mut server| {
         let clients: Vec<ClientId> = world
@@ -53,9 +77,20 @@ pub fn receive_from_clients(world: &mut World) {
             .collect();
         for client in clients {
             while let Some(bytes) = server.receive_message(client, Channel::World) {
-                match decode::<ClientWorldMessage>(Channel::World, &bytes) {
-                    Ok(message) => handle_message(world, &mut server, client, message, bytes.len()),
-                    Err(error) => {
+                let admission = charge(world, client, Channel::World, bytes.len());
+                let message = decode::<ClientWorldMessage>(Channel::World, &bytes);
+                match (admission, message) {
+                    (Admission::Kick(over), _) => {
+                        close(world, &mut server, client, Refusal::Kicked(over.to_string()));
+                    }
+                    (Admission::Refuse, Ok(ClientWorldMessage::Action { seq, .. })) => {
+                        refuse_action(&mut server, client, seq);
+                    }
+                    (Admission::Refuse, _) => {}
+                    (Admission::Admit, Ok(message)) => {
+                        handle_message(world, &mut server, client, message, bytes.len())
+                    }
+                    (Admission::Admit, Err(error)) => {
                         let reason = Refusal::ProtocolViolation(error.to_string());
                         close(world, &mut server, client, reason);
                     }
@@ -89,6 +124,18 @@ fn handle_message(
     match (message, awaiting_hello, player) {
         (ClientWorldMessage::Hello(hello), true, _) => handle_hello(world, server, client, hello),
         (ClientWorldMessage::Action { seq, action }, false, Some(player)) => {
+            let now = world.resource::<Time<Real>>().elapsed();
+            let settings = world.resource::<BudgetSettings>().clone();
+            let admission = world
+                .resource_mut::<ClientBudgets>()
+                .admit_action(&settings, client, now);
+            match admission {
+                Admission::Admit => {}
+                Admission::Refuse => return refuse_action(server, client, seq),
+                Admission::Kick(over) => {
+                    return close(world, server, client, Refusal::Kicked(over.to_string()));
+                }
+            }
             world.resource_mut::<ActionInbox>().0.push(InboundAction {
                 client,
                 player,
@@ -118,6 +165,25 @@ fn handle_message(
             close(world, server, client, Refusal::ProtocolViolation(reason));
         }
     }
+}
+
+/// Charges one message to the client's budget for `channel`.
+pub fn charge(world: &mut World, client: ClientId, channel: Channel, bytes: usize) -> Admission {
+    let now = world.resource::<Time<Real>>().elapsed();
+    // Without the replication plugin's budgets (a presence-only host), nothing is charged.
+    let Some(settings) = world.get_resource::<BudgetSettings>().cloned() else {
+        return Admission::Admit;
+    };
+    match world.get_resource_mut::<ClientBudgets>() {
+        Some(mut budgets) => budgets.admit_message(&settings, client, channel, bytes, now),
+        None => Admission::Admit,
+    }
+}
+
+/// Answers an action the budget refused, so its sender rolls it back at once.
+fn refuse_action(server: &mut RenetServer, client: ClientId, seq: u16) {
+    let outcome = AckOutcome::Rejected(Rejection::RateLimited);
+    send_world(server, client, &HostWorldMessage::Ack { seq, outcome });
 }
 
 fn message_name(message: &ClientWorldMessage) -> &'static str {
@@ -212,7 +278,10 @@ fn cached_snapshot(world: &mut World) -> EncodedSnapshot {
 
 /// Sends `reason` to the client and closes the connection after the linger time.
 pub fn close(world: &mut World, server: &mut RenetServer, client: ClientId, reason: Refusal) {
-    warn!(client, %reason, "refusing client");
+    let now = world.resource::<Time<Real>>().elapsed();
+    if let Some(suppressed) = world.resource_mut::<RefusalLog>().0.allow(now) {
+        warn!(client, %reason, suppressed, "refusing client");
+    }
     send_world(server, client, &HostWorldMessage::Refused(reason));
     let at =
         world.resource::<Time<Real>>().elapsed() + world.resource::<HostSettings>().refuse_linger;

@@ -27,6 +27,8 @@ pub struct HostPresenceStats {
     pub state_relay_bytes: u64,
     /// Players dropped for silence.
     pub silent_dropped: u64,
+    /// Messages refused for the sender's presence or state budget.
+    pub over_budget: u64,
 }
 
 /// What a client's presence systems did since start.

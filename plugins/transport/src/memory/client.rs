@@ -36,6 +36,13 @@ impl MemoryClientTransport {
     pub fn network(&self) -> &MemoryNetwork {
         &self.network
     }
+
+    /// Puts `datagram` on the link to the host at `now`, as if this client's renet had
+    /// sent it: for tests that play a hostile client sending crafted packets.
+    pub fn send_raw(&self, now: std::time::Instant, datagram: Vec<u8>) {
+        self.network
+            .client_send(self.client_id, self.token, now, datagram);
+    }
 }
 
 impl Drop for MemoryClientTransport {

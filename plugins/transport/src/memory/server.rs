@@ -6,6 +6,8 @@ use bevy_renet::{RenetReceive, RenetSend, RenetServer, RenetServerPlugin};
 use bevy_time::{Real, Time};
 
 use super::{MemoryNetwork, MemoryTransportSystems, endpoint_now};
+use crate::guard::{PacketGuard, Verdict};
+use crate::kick::report_kicks;
 
 /// The host's attachment to a [`MemoryNetwork`], as a resource next to a
 /// [`RenetServer`]. Created by [`MemoryNetwork::host`]; dropping it (removing the
@@ -39,7 +41,8 @@ impl Drop for MemoryServerTransport {
 /// * `PreUpdate`, [`MemoryTransportSystems::Receive`] (inside [`RenetReceive`], after
 ///   `RenetServerPlugin::update_system`, before
 ///   `RenetServerPlugin::emit_server_events_system`): accepts new links, removes
-///   connections whose client closed, feeds arrived datagrams, and closes the links of
+///   connections whose client closed, feeds arrived datagrams that the [`PacketGuard`]
+///   passes, reports its kicks as [`crate::PeerKicked`], and closes the links of
 ///   clients the server disconnected.
 /// * `PostUpdate`, [`MemoryTransportSystems::Send`] (inside [`RenetSend`]): puts the
 ///   server's outgoing packets on the links.
@@ -49,6 +52,7 @@ pub struct MemoryServerTransportPlugin;
 
 impl Plugin for MemoryServerTransportPlugin {
     fn build(&self, app: &mut App) {
+        app.init_resource::<PacketGuard>();
         app.configure_sets(
             PreUpdate,
             MemoryTransportSystems::Receive.in_set(RenetReceive),
@@ -75,25 +79,39 @@ impl Plugin for MemoryServerTransportPlugin {
 fn receive(
     mut server: ResMut<RenetServer>,
     transport: Res<MemoryServerTransport>,
+    mut guard: ResMut<PacketGuard>,
     time: Res<Time<Real>>,
+    mut commands: Commands,
 ) {
     let now = endpoint_now(&time);
+    // The guard counts time as a duration since startup, like every budget.
+    let guard_now = time.elapsed();
+    for client_id in guard.due_closes(guard_now) {
+        server.disconnect(client_id);
+    }
     let poll = transport.network.host_poll(transport.token, now);
     for client_id in poll.accepted {
+        guard.forget(client_id);
         server.add_connection(client_id);
     }
     for client_id in poll.closed {
+        guard.forget(client_id);
         server.remove_connection(client_id);
     }
     for (client_id, datagram) in poll.datagrams {
+        if guard.inspect(client_id, &datagram, guard_now) != Verdict::Pass {
+            continue;
+        }
         // The only error is an unknown client: a datagram that was in flight when the
         // server dropped the connection. A real socket would discard it too.
         let _ = server.process_packet_from(&datagram, client_id);
     }
+    report_kicks(&mut guard, &mut commands);
     // Checked after the datagrams so a connection renet just dropped for a bad packet
     // is torn down, and its event emitted, in this same frame.
     for client_id in server.disconnections_id() {
         transport.network.host_close(transport.token, client_id);
+        guard.forget(client_id);
         server.remove_connection(client_id);
     }
 }

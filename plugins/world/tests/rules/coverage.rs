@@ -49,6 +49,9 @@ fn variant(rejection: &Rejection) -> (usize, &'static str) {
         Rejection::NotInPort => (32, "NotInPort"),
         Rejection::WrongNamespace => (33, "WrongNamespace"),
         Rejection::IdTaken(_) => (34, "IdTaken"),
+        // Produced by the host's action budget before the rules see the action, so no
+        // rules case can produce it; tests/budgets.rs covers it.
+        Rejection::RateLimited => (usize::MAX, "RateLimited"),
     }
 }
 

@@ -2,7 +2,8 @@
 //! that went silent.
 
 use super::book::PresenceBook;
-use crate::host::{SessionPhase, Sessions, close};
+use crate::host::{Admission, SessionPhase, Sessions, charge, close};
+use core::time::Duration;
 use crate::presence::settings::PresenceSettings;
 use crate::presence::stats::HostPresenceStats;
 use bevy_ecs::prelude::*;
@@ -14,38 +15,48 @@ use racksync_protocol::sequence::SequencedDrop;
 use racksync_protocol::{Channel, Refusal};
 use renet::ClientId;
 
-/// Drains every connection's `presence` and `state` channels. A player's latest
-/// transform and state replace the previous ones; stale, duplicate and malformed
-/// messages are counted and dropped (never a panic, never a disconnect: these channels
-/// are unreliable and junk on them costs the sender only its own updates). Connections
-/// without a roster entry (not yet welcomed, or closing) are drained and ignored.
+/// Drains every connection's `presence` and `state` channels within the client's
+/// budgets. A player's latest transform and state replace the previous ones; stale,
+/// duplicate and malformed messages are counted and dropped (never a panic, never a
+/// disconnect: these channels are unreliable and junk on them costs the sender only its
+/// own updates); traffic over budget is refused, and persistently over it kicked.
+/// Connections without a roster entry (not yet welcomed, or closing) are drained and
+/// ignored.
 ///
 /// Runs in [`crate::RacksyncSystems::Receive`] on the host, after the `world` channel.
-pub fn receive_presence(
-    mut server: ResMut<RenetServer>,
-    sessions: Res<Sessions>,
-    mut book: ResMut<PresenceBook>,
-    mut stats: ResMut<HostPresenceStats>,
-    time: Res<Time<Real>>,
-) {
-    let now = time.elapsed();
-    let clients: Vec<ClientId> = sessions.iter().map(|(id, _)| id).collect();
-    for client in clients {
+pub fn receive_presence(world: &mut World) {
+    let now = world.resource::<Time<Real>>().elapsed();
+    let clients: Vec<ClientId> = world.resource::<Sessions>().iter().map(|(id, _)| id).collect();
+    world.resource_scope::<RenetServer, _>(|world, mut server| {
+        for client in clients {
+            for channel in [Channel::Presence, Channel::State] {
+                while let Some(bytes) = server.receive_message(client, channel) {
+                    match charge(world, client, channel, bytes.len()) {
+                        Admission::Admit => accept(world, client, channel, &bytes, now),
+                        Admission::Refuse => {
+                            world.resource_mut::<HostPresenceStats>().over_budget += 1;
+                        }
+                        Admission::Kick(over) => {
+                            let reason = Refusal::Kicked(over.to_string());
+                            close(world, &mut server, client, reason);
+                        }
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// Applies one presence or state message within budget.
+fn accept(world: &mut World, client: ClientId, channel: Channel, bytes: &[u8], now: Duration) {
+    world.resource_scope::<PresenceBook, _>(|world, mut book| {
+        let mut stats = world.resource_mut::<HostPresenceStats>();
         let Some(entry) = book.by_client.get_mut(&client) else {
-            while server.receive_message(client, Channel::Presence).is_some() {
-                stats.junk_dropped += 1;
-            }
-            while server.receive_message(client, Channel::State).is_some() {
-                stats.junk_dropped += 1;
-            }
-            continue;
+            stats.junk_dropped += 1;
+            return;
         };
-        while let Some(bytes) = server.receive_message(client, Channel::Presence) {
-            match decode_sequenced::<ClientPresence>(
-                Channel::Presence,
-                &mut entry.presence_in,
-                &bytes,
-            ) {
+        if channel == Channel::Presence {
+            match decode_sequenced::<ClientPresence>(channel, &mut entry.presence_in, bytes) {
                 Ok((ClientPresence(transform), seq)) => {
                     entry.transform = Some(transform);
                     entry.transform_seq = Some(seq);
@@ -55,9 +66,8 @@ pub fn receive_presence(
                 }
                 Err(error) => count_drop(&mut stats, &mut entry.last_heard, now, client, error),
             }
-        }
-        while let Some(bytes) = server.receive_message(client, Channel::State) {
-            match decode_sequenced::<ClientState>(Channel::State, &mut entry.state_in, &bytes) {
+        } else {
+            match decode_sequenced::<ClientState>(channel, &mut entry.state_in, bytes) {
                 Ok((ClientState(state), seq)) => {
                     entry.state = state;
                     entry.state_seq = Some(seq);
@@ -68,14 +78,14 @@ pub fn receive_presence(
                 Err(error) => count_drop(&mut stats, &mut entry.last_heard, now, client, error),
             }
         }
-    }
+    });
 }
 
 /// A stale or duplicate message is still a sign of life; junk is not.
 fn count_drop(
     stats: &mut HostPresenceStats,
-    last_heard: &mut core::time::Duration,
-    now: core::time::Duration,
+    last_heard: &mut Duration,
+    now: Duration,
     client: ClientId,
     error: SequencedError,
 ) {
