@@ -35,7 +35,11 @@ fn compute_protocol_hash() -> u64 {
     let mut hasher = Xxh3::new();
     hasher.update(&PROTOCOL_VERSION.to_le_bytes());
     for spec in &CHANNELS {
-        hasher.update(&[spec.channel.id(), spec.delivery as u8, spec.client_sends as u8]);
+        hasher.update(&[
+            spec.channel.id(),
+            spec.delivery as u8,
+            spec.client_sends as u8,
+        ]);
         hasher.update(&(spec.max_message_bytes as u64).to_le_bytes());
     }
     // The digest tree's shape and leaf function are part of the audit contract.

@@ -41,8 +41,8 @@ pub use conditioner::LinkConditioner;
 pub use error::TransportError;
 pub use guard::{GuardLimits, GuardStats, GuardViolation, PacketGuard, Verdict};
 pub use kick::PeerKicked;
-pub use log_limit::LogLimiter;
 pub use link::{LinkConditions, LinkConditionsError};
+pub use log_limit::LogLimiter;
 pub use memory::{
     MemoryClientTransport, MemoryClientTransportPlugin, MemoryError, MemoryNetwork,
     MemoryServerTransport, MemoryServerTransportPlugin, MemoryTransportSystems,

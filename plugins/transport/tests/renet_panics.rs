@@ -44,7 +44,10 @@ fn guard_kick(packets: &[Vec<u8>]) -> GuardViolation {
 #[test]
 fn a_slice_index_past_the_slice_count() {
     let packets = vec![slice_packet(true, WORLD, 0, 5, 3, &[1; SLICE_SIZE])];
-    assert!(renet_panics(&packets), "renet indexes the slice buffer unchecked");
+    assert!(
+        renet_panics(&packets),
+        "renet indexes the slice buffer unchecked"
+    );
     assert_eq!(
         guard_kick(&packets),
         GuardViolation::SliceIndexOutOfRange {
@@ -75,7 +78,10 @@ fn a_slice_count_that_grows_between_slices() {
         slice_packet(true, WORLD, 0, 0, 2, &[1; SLICE_SIZE]),
         slice_packet(true, WORLD, 0, 3, 4, &[1; SLICE_SIZE]),
     ];
-    assert!(renet_panics(&packets), "renet sized the buffer by the first slice");
+    assert!(
+        renet_panics(&packets),
+        "renet sized the buffer by the first slice"
+    );
     assert_eq!(
         guard_kick(&packets),
         GuardViolation::SliceCountChanged {
@@ -91,7 +97,11 @@ fn an_honest_sliced_message_passes_both() {
     let message_len = 3 * SLICE_SIZE - 100;
     let packets: Vec<Vec<u8>> = (0..3)
         .map(|index| {
-            let len = if index == 2 { SLICE_SIZE - 100 } else { SLICE_SIZE };
+            let len = if index == 2 {
+                SLICE_SIZE - 100
+            } else {
+                SLICE_SIZE
+            };
             slice_packet(true, WORLD, 0, index, 3, &vec![7; len])
         })
         .collect();

@@ -132,7 +132,9 @@ impl fmt::Display for OverBudget {
             OverBudget::Messages(channel) => {
                 write!(f, "persistently over its {channel:?} message budget")
             }
-            OverBudget::Bytes(channel) => write!(f, "persistently over its {channel:?} byte budget"),
+            OverBudget::Bytes(channel) => {
+                write!(f, "persistently over its {channel:?} byte budget")
+            }
             OverBudget::Actions => write!(f, "persistently over its action budget"),
         }
     }
@@ -223,7 +225,11 @@ impl ClientBudgets {
         client: ClientId,
         now: Duration,
     ) -> Admission {
-        if self.budget(settings, client, now).actions.try_take_at(now, 1) {
+        if self
+            .budget(settings, client, now)
+            .actions
+            .try_take_at(now, 1)
+        {
             return Admission::Admit;
         }
         self.stats.actions_refused += 1;
@@ -349,7 +355,10 @@ mod tests {
         assert_eq!(budgets.admit_action(&settings, 1, ms(0)), Admission::Admit);
         assert_eq!(budgets.admit_action(&settings, 1, ms(0)), Admission::Admit);
         assert_eq!(budgets.admit_action(&settings, 1, ms(0)), Admission::Refuse);
-        assert_eq!(budgets.admit_action(&settings, 1, ms(1000)), Admission::Admit);
+        assert_eq!(
+            budgets.admit_action(&settings, 1, ms(1000)),
+            Admission::Admit
+        );
         assert_eq!(budgets.stats().actions_refused, 1);
         // Presence has its own default budget, unaffected by the world channel.
         assert_eq!(

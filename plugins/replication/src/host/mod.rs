@@ -16,8 +16,8 @@ pub use budgets::{
 pub use faults::BroadcastFaults;
 pub use host_actions::HostActions;
 pub use receive::{
-    RefusalLog, SnapshotCache, charge, close, close_lingering, receive_from_clients,
-    refuse_kicked, send_world, track_connections, valid_name,
+    RefusalLog, SnapshotCache, charge, close, close_lingering, receive_from_clients, refuse_kicked,
+    send_world, track_connections, valid_name,
 };
 pub use sessions::{ActionInbox, InboundAction, Session, SessionPhase, Sessions, SnapshotStream};
 pub use settings::HostSettings;

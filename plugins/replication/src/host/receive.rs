@@ -81,7 +81,12 @@ pub fn receive_from_clients(world: &mut World) {
                 let message = decode::<ClientWorldMessage>(Channel::World, &bytes);
                 match (admission, message) {
                     (Admission::Kick(over), _) => {
-                        close(world, &mut server, client, Refusal::Kicked(over.to_string()));
+                        close(
+                            world,
+                            &mut server,
+                            client,
+                            Refusal::Kicked(over.to_string()),
+                        );
                     }
                     (Admission::Refuse, Ok(ClientWorldMessage::Action { seq, .. })) => {
                         refuse_action(&mut server, client, seq);

@@ -50,4 +50,3 @@ pub fn messages_packet(reliable: bool, channel: u8, messages: &[&[u8]]) -> Vec<u
     }
     out
 }
-

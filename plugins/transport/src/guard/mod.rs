@@ -156,10 +156,7 @@ impl fmt::Display for GuardViolation {
                 message_id,
                 first,
                 now,
-            } => write!(
-                f,
-                "message {message_id} claimed {first} slices, then {now}"
-            ),
+            } => write!(f, "message {message_id} claimed {first} slices, then {now}"),
             Flooding { bytes_per_s } => {
                 write!(f, "flooding (more than {bytes_per_s} bytes/s)")
             }
@@ -567,7 +564,10 @@ mod tests {
                 slice_packet(true, WORLD, 0, 2, 3, &[]),
                 GuardViolation::BadSliceSize { index: 2, len: 0 },
             ),
-            (vec![7, 1, 2], GuardViolation::Malformed(WireError::UnknownType(7))),
+            (
+                vec![7, 1, 2],
+                GuardViolation::Malformed(WireError::UnknownType(7)),
+            ),
             (vec![], GuardViolation::Malformed(WireError::Truncated)),
         ];
         for (client, (packet, violation)) in cases.into_iter().enumerate() {
@@ -595,7 +595,10 @@ mod tests {
             verdicts.push(guard.inspect(1, &packet, ms(0)));
         }
         assert_eq!(&verdicts[..2], &[Verdict::Pass, Verdict::Pass]);
-        assert_eq!(&verdicts[2..5], &[Verdict::Drop, Verdict::Drop, Verdict::Drop]);
+        assert_eq!(
+            &verdicts[2..5],
+            &[Verdict::Drop, Verdict::Drop, Verdict::Drop]
+        );
         assert_eq!(
             verdicts[5],
             Verdict::Kick(GuardViolation::Flooding { bytes_per_s: 1000 })

@@ -209,7 +209,16 @@ mod tests {
 
     #[test]
     fn varints_of_every_length_round_trip() {
-        for value in [0, 63, 64, 16_383, 16_384, (1 << 30) - 1, 1 << 30, (1 << 62) - 1] {
+        for value in [
+            0,
+            63,
+            64,
+            16_383,
+            16_384,
+            (1 << 30) - 1,
+            1 << 30,
+            (1 << 62) - 1,
+        ] {
             let mut bytes = Vec::new();
             varint(&mut bytes, value);
             let mut reader = Reader {

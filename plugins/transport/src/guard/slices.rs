@@ -103,7 +103,11 @@ mod tests {
         assert_eq!(ledger.len(), 2);
         assert_eq!(ledger.check(1, 2), SliceCheck::Forgotten);
         assert_eq!(ledger.check(2, 2), SliceCheck::Consistent);
-        assert_eq!(ledger.check(0, 2), SliceCheck::Forgotten, "older than all, full");
+        assert_eq!(
+            ledger.check(0, 2),
+            SliceCheck::Forgotten,
+            "older than all, full"
+        );
         assert_eq!(ledger.len(), 2);
     }
 }

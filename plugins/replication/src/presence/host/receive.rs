@@ -3,13 +3,13 @@
 
 use super::book::PresenceBook;
 use crate::host::{Admission, SessionPhase, Sessions, charge, close};
-use core::time::Duration;
 use crate::presence::settings::PresenceSettings;
 use crate::presence::stats::HostPresenceStats;
 use bevy_ecs::prelude::*;
 use bevy_log::{debug, info};
 use bevy_renet::RenetServer;
 use bevy_time::{Real, Time};
+use core::time::Duration;
 use racksync_protocol::presence::{ClientPresence, ClientState, SequencedError, decode_sequenced};
 use racksync_protocol::sequence::SequencedDrop;
 use racksync_protocol::{Channel, Refusal};
@@ -26,7 +26,11 @@ use renet::ClientId;
 /// Runs in [`crate::RacksyncSystems::Receive`] on the host, after the `world` channel.
 pub fn receive_presence(world: &mut World) {
     let now = world.resource::<Time<Real>>().elapsed();
-    let clients: Vec<ClientId> = world.resource::<Sessions>().iter().map(|(id, _)| id).collect();
+    let clients: Vec<ClientId> = world
+        .resource::<Sessions>()
+        .iter()
+        .map(|(id, _)| id)
+        .collect();
     world.resource_scope::<RenetServer, _>(|world, mut server| {
         for client in clients {
             for channel in [Channel::Presence, Channel::State] {
