@@ -232,6 +232,14 @@ impl Harness {
         client_id
     }
 
+    /// The host's UDP address, when wired over UDP.
+    pub fn host_addr(&self) -> Option<SocketAddr> {
+        match self.wiring {
+            Wiring::Udp(addr) => Some(addr),
+            Wiring::Memory(_) => None,
+        }
+    }
+
     /// The memory network, when wired in memory.
     pub fn network(&self) -> Option<&MemoryNetwork> {
         self.wiring.network()
