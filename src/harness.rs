@@ -16,6 +16,9 @@ use racksync_protocol::{
     Action, Channel, ClientWorldMessage, HostWorldMessage, ObjectId, PlayerId, Revision, decode,
     encode,
 };
+use racksync_replication::messaging::{
+    EventRefusedNotice, EventRegistry, OwnerChanged, ReceivedEvent, ReceivedRaw,
+};
 use racksync_replication::{ClientSession, HostSettings, JoinState, RacksyncSystems};
 use racksync_rollback::{ActionOutcome, PerformAction, RemoteChange, RollbackStats};
 use racksync_transport::{
@@ -26,6 +29,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 mod durable;
+mod messaging;
 mod presence;
 mod remote;
 mod secure;
@@ -37,15 +41,54 @@ pub struct Recorded {
     pub outcomes: Vec<ActionOutcome>,
     /// Remote changes applied, in order.
     pub changes: Vec<RemoteChange>,
+    /// Network events run (delivered or local copies), in order.
+    pub events: Vec<ReceivedEvent>,
+    /// The host's refusals of this client's events.
+    pub refused_events: Vec<EventRefusedNotice>,
+    /// Raw messages received, in order.
+    pub raw: Vec<ReceivedRaw>,
+    /// Instance owner changes heard, in order.
+    pub owner_changes: Vec<OwnerChanged>,
 }
 
-fn record(
-    mut outcomes: MessageReader<ActionOutcome>,
-    mut changes: MessageReader<RemoteChange>,
-    mut recorded: ResMut<Recorded>,
+/// The messages a recording client keeps.
+#[derive(bevy_ecs::system::SystemParam)]
+struct Heard<'w, 's> {
+    outcomes: MessageReader<'w, 's, ActionOutcome>,
+    changes: MessageReader<'w, 's, RemoteChange>,
+    events: MessageReader<'w, 's, ReceivedEvent>,
+    refused: MessageReader<'w, 's, EventRefusedNotice>,
+    raw: MessageReader<'w, 's, ReceivedRaw>,
+    owners: MessageReader<'w, 's, OwnerChanged>,
+}
+
+fn record(mut heard: Heard, mut recorded: ResMut<Recorded>) {
+    recorded.outcomes.extend(heard.outcomes.read().cloned());
+    recorded.changes.extend(heard.changes.read().cloned());
+    recorded.events.extend(heard.events.read().cloned());
+    recorded
+        .refused_events
+        .extend(heard.refused.read().cloned());
+    recorded.raw.extend(heard.raw.read().cloned());
+    recorded.owner_changes.extend(heard.owners.read().cloned());
+}
+
+/// Every network event the host saw, for assertions.
+#[derive(Resource, Debug, Default)]
+pub struct HostHeard {
+    /// Events from players and the host's own local ones, in order.
+    pub events: Vec<ReceivedEvent>,
+    /// Instance owner changes, in order.
+    pub owner_changes: Vec<OwnerChanged>,
+}
+
+fn record_host(
+    mut events: MessageReader<ReceivedEvent>,
+    mut owners: MessageReader<OwnerChanged>,
+    mut heard: ResMut<HostHeard>,
 ) {
-    recorded.outcomes.extend(outcomes.read().cloned());
-    recorded.changes.extend(changes.read().cloned());
+    heard.events.extend(events.read().cloned());
+    heard.owner_changes.extend(owners.read().cloned());
 }
 
 /// A client app that records its outcomes and remote changes in [`Recorded`].
@@ -77,6 +120,8 @@ pub struct Harness {
     client_ids: Vec<u64>,
     /// The host runs in another process on the wall clock: never step ahead of it.
     wall_clock: bool,
+    /// Events registered with [`Harness::register_event`], given to every new client.
+    events: EventRegistry,
 }
 
 impl Harness {
@@ -115,7 +160,12 @@ impl Harness {
             bytes_per_tick,
             client_ids: Vec::new(),
             wall_clock: false,
+            events: EventRegistry::default(),
         };
+        harness
+            .host
+            .init_resource::<HostHeard>()
+            .add_systems(Update, record_host.after(RacksyncSystems::Process));
         harness.set_clock_of_host();
         harness
     }
@@ -139,6 +189,7 @@ impl Harness {
         to_client: LinkConditions,
     ) -> usize {
         let mut app = recording_client(name);
+        app.insert_resource(self.events.clone());
         let client_id = self.wire(&mut app, to_host, to_client);
         self.clients.push(app);
         self.client_ids.push(client_id);

@@ -12,6 +12,9 @@ pub enum Channel {
     Presence,
     /// Unreliable sequenced: player carry/crouch/sit state and telemetry.
     State,
+    /// Unreliable: raw byte messages between players (unreliable and unreliable
+    /// sequenced send types).
+    Raw,
     /// Reliable and ordered, lowest priority: snapshots and resync payloads.
     Bulk,
 }
@@ -45,11 +48,12 @@ pub struct ChannelSpec {
 
 /// The channel table, in priority order: renet gives each tick's byte budget to the
 /// first channel first, so `world` is never starved by `bulk`.
-pub const CHANNELS: [ChannelSpec; 4] = [
+pub const CHANNELS: [ChannelSpec; 5] = [
     ChannelSpec {
         channel: Channel::World,
         delivery: Delivery::ReliableOrdered,
-        max_message_bytes: 16 * 1024 + 256,
+        // A full network event: 16 KB of parameters plus name, target list and framing.
+        max_message_bytes: 17 * 1024,
         memory_bytes: 4 * 1024 * 1024,
         client_sends: true,
     },
@@ -63,6 +67,13 @@ pub const CHANNELS: [ChannelSpec; 4] = [
     ChannelSpec {
         channel: Channel::State,
         delivery: Delivery::UnreliableSequenced,
+        max_message_bytes: 1200,
+        memory_bytes: 256 * 1024,
+        client_sends: true,
+    },
+    ChannelSpec {
+        channel: Channel::Raw,
+        delivery: Delivery::Unreliable,
         max_message_bytes: 1200,
         memory_bytes: 256 * 1024,
         client_sends: true,

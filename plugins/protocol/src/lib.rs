@@ -8,11 +8,13 @@ pub mod action;
 pub mod audit;
 pub mod channel;
 pub mod codec;
+pub mod events;
 pub mod ids;
 pub mod kind;
 pub mod message;
 pub mod placement;
 pub mod presence;
+pub mod raw;
 pub mod record;
 pub mod sequence;
 pub mod snapshot;
@@ -26,6 +28,9 @@ pub use channel::{
     CHANNELS, Channel, ChannelSpec, DEFAULT_BYTES_PER_TICK, Delivery, connection_config,
 };
 pub use codec::{CodecError, decode, encode};
+pub use events::{
+    ClientEvent, EventError, EventParam, EventSender, EventTarget, F32, HostEvent, ParamKind,
+};
 pub use ids::{MAX_NAMESPACE, ObjectId, PlayerId, Revision};
 pub use kind::{ObjectKind, RACK_UNITS};
 pub use message::{
@@ -37,6 +42,7 @@ pub use presence::{
     HostTick, PlayerState, Posture, PresenceEntry, PresenceRelay, QuantizedTransform, RosterUpdate,
     StateEntry, StateRelay,
 };
+pub use raw::{ClientRaw, HostRaw, RawError, RawTarget, SendType};
 pub use record::{CableEnd, Health, MAX_LABEL_BYTES, ObjectRecord, Properties};
 pub use sequence::{Seq16, SequencedDrop, SequencedReceiver, SequencedSender};
 pub use snapshot::{SnapshotBody, WorldBounds, WorldSettings};

@@ -5,8 +5,10 @@
 
 use crate::action::{Action, Rejection};
 use crate::audit::{ClientAudit, HostAudit};
+use crate::events::{ClientEvent, EventError, HostEvent};
 use crate::ids::{PlayerId, Revision};
 use crate::presence::RosterUpdate;
+use crate::raw::{ClientRaw, HostRaw};
 use serde::{Deserialize, Serialize};
 
 /// Longest player name accepted, in bytes.
@@ -28,6 +30,10 @@ pub enum ClientWorldMessage {
     Goodbye,
     /// Audit descent: the client's digests or objects where it differs from the host.
     Audit(ClientAudit),
+    /// A network event for the host to deliver.
+    Event(ClientEvent),
+    /// A reliable raw message for the host to deliver.
+    Raw(ClientRaw),
 }
 
 /// The client's introduction: who it is and which protocol it speaks.
@@ -68,6 +74,19 @@ pub enum HostWorldMessage {
     Roster(RosterUpdate),
     /// Audit root or resync answer (see [`crate::audit`]).
     Audit(HostAudit),
+    /// A network event for this client.
+    Event(HostEvent),
+    /// The host refused to deliver one of this client's events.
+    EventRefused {
+        /// The event's name.
+        name: String,
+        /// Why.
+        reason: EventError,
+    },
+    /// A reliable raw message for this client.
+    Raw(HostRaw),
+    /// The instance owner changed (also sent to every player right after Welcome).
+    Owner(Option<PlayerId>),
 }
 
 /// What a joining client learns from the host.

@@ -34,6 +34,13 @@ pub struct SequencedSender {
 }
 
 impl SequencedSender {
+    /// Takes the next sequence number (for messages that carry it in a field).
+    pub fn next_seq(&mut self) -> Seq16 {
+        let seq = self.next;
+        self.next = seq.next();
+        seq
+    }
+
     /// Prefixes `payload` with the next sequence number.
     pub fn stamp(&mut self, payload: &[u8]) -> Vec<u8> {
         let seq = self.next;
@@ -66,20 +73,26 @@ pub struct SequencedReceiver {
 }
 
 impl SequencedReceiver {
-    /// Returns the payload behind the prefix if it is newer than everything delivered so far.
-    pub fn accept<'a>(&mut self, message: &'a [u8]) -> Result<&'a [u8], SequencedDrop> {
-        let (prefix, payload) = message
-            .split_first_chunk::<SEQUENCE_PREFIX_BYTES>()
-            .ok_or(SequencedDrop::Truncated)?;
-        let seq = Seq16(u16::from_le_bytes(*prefix));
+    /// Accepts `seq` if it is newer than everything delivered so far (for messages that
+    /// carry their sequence number in a field rather than a prefix).
+    pub fn accept_seq(&mut self, seq: Seq16) -> Result<(), SequencedDrop> {
         match self.latest {
             Some(latest) if seq == latest => Err(SequencedDrop::Duplicate(seq.0)),
             Some(latest) if !seq.is_newer_than(latest) => Err(SequencedDrop::Stale(seq.0)),
             _ => {
                 self.latest = Some(seq);
-                Ok(payload)
+                Ok(())
             }
         }
+    }
+
+    /// Returns the payload behind the prefix if it is newer than everything delivered so far.
+    pub fn accept<'a>(&mut self, message: &'a [u8]) -> Result<&'a [u8], SequencedDrop> {
+        let (prefix, payload) = message
+            .split_first_chunk::<SEQUENCE_PREFIX_BYTES>()
+            .ok_or(SequencedDrop::Truncated)?;
+        self.accept_seq(Seq16(u16::from_le_bytes(*prefix)))?;
+        Ok(payload)
     }
 }
 

@@ -12,18 +12,22 @@ use crate::audit::{
 };
 use crate::channel::CHANNELS;
 use crate::codec::encode_unbounded;
+use crate::events::{
+    ClientEvent, EventError, EventParam, EventSender, EventTarget, F32, HostEvent,
+};
 use crate::ids::{ObjectId, PlayerId, Revision};
 use crate::kind::ObjectKind;
 use crate::message::{
     AckOutcome, ClientWorldMessage, Hello, HostBulkMessage, HostWorldMessage, Refusal, Welcome,
 };
 use crate::placement::{Placement, PosMm, RackSlot};
+use crate::raw::{ClientRaw, HostRaw, RawTarget, SendType};
 use crate::record::{CableEnd, Health, ObjectRecord, Properties};
 use std::sync::OnceLock;
 use xxhash_rust::xxh3::Xxh3;
 
 /// The wire protocol version.
-pub const PROTOCOL_VERSION: u16 = 2;
+pub const PROTOCOL_VERSION: u16 = 3;
 
 /// Hash of the protocol definitions of this build.
 pub fn protocol_hash() -> u64 {
@@ -160,6 +164,21 @@ fn exemplar_rejections() -> Vec<Rejection> {
     ]
 }
 
+/// One parameter of every type.
+fn exemplar_params(id: ObjectId) -> Vec<EventParam> {
+    vec![
+        EventParam::Bool(true),
+        EventParam::Int(-1),
+        EventParam::Long(2),
+        EventParam::Float(F32::from(0.5)),
+        EventParam::Vec3([F32::from(1.0); 3]),
+        EventParam::Text("t".into()),
+        EventParam::Bytes(vec![3]),
+        EventParam::Object(id),
+        EventParam::Player(PlayerId(4)),
+    ]
+}
+
 /// One encoding per message variant.
 fn exemplar_encodings() -> Vec<Vec<u8>> {
     let id = ObjectId::new(1, 2);
@@ -238,7 +257,33 @@ fn exemplar_encodings() -> Vec<Vec<u8>> {
             round: 1,
             nodes: Vec::new(),
         }),
+        ClientWorldMessage::Event(ClientEvent {
+            name: "e".into(),
+            target: EventTarget::Players(vec![PlayerId(1)]),
+            params: exemplar_params(id),
+        }),
+        ClientWorldMessage::Raw(ClientRaw {
+            target: RawTarget::Others,
+            sequence: Some(1),
+            bytes: vec![1],
+        }),
     ];
+    for target in [
+        EventTarget::All,
+        EventTarget::Others,
+        EventTarget::Owner(Some(id)),
+        EventTarget::Local,
+    ] {
+        out.push(encode_unbounded(&target));
+    }
+    out.push(encode_unbounded(&RawTarget::Players(vec![PlayerId(1)])));
+    for send_type in [
+        SendType::Unreliable,
+        SendType::UnreliableSequenced,
+        SendType::Reliable,
+    ] {
+        out.push(encode_unbounded(&send_type));
+    }
     for message in &client {
         out.push(encode_unbounded(message));
     }
@@ -249,6 +294,21 @@ fn exemplar_encodings() -> Vec<Vec<u8>> {
             tick_hz: 3,
         }),
         HostWorldMessage::Refused(Refusal::Full),
+        HostWorldMessage::Event(HostEvent {
+            sender: EventSender::Player(PlayerId(1)),
+            name: "e".into(),
+            params: Vec::new(),
+        }),
+        HostWorldMessage::EventRefused {
+            name: "e".into(),
+            reason: EventError::RateLimited("e".into()),
+        },
+        HostWorldMessage::Raw(HostRaw {
+            sender: EventSender::Host,
+            sequence: None,
+            bytes: vec![2],
+        }),
+        HostWorldMessage::Owner(Some(PlayerId(1))),
         HostWorldMessage::Ack {
             seq: 1,
             outcome: AckOutcome::Accepted { revision_low: 2 },

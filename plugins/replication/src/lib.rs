@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod host;
+pub mod messaging;
 pub mod presence;
 pub mod sets;
 pub mod snapshot;
@@ -13,6 +14,10 @@ pub use client::{
 pub use host::{
     ActionInbox, BudgetSettings, ClientBudgets, HostActions, HostReplicationPlugin, HostSettings,
     InboundAction, Sessions,
+};
+pub use messaging::{
+    ClientMessagingPlugin, EventRegistry, HostMessagingPlugin, HostOutbox, InstanceOwner,
+    MessagingSettings, NetworkEvents, OwnerChanged, RawOutbox, ReceivedEvent, ReceivedRaw,
 };
 pub use presence::{
     ClientPresencePlugin, HostPresencePlugin, LocalPresence, PlayerLeft, RemotePlayers,

@@ -28,6 +28,9 @@ impl Plugin for ClientReplicationPlugin {
         if !app.is_plugin_added::<crate::presence::ClientPresencePlugin>() {
             app.add_plugins(crate::presence::ClientPresencePlugin);
         }
+        if !app.is_plugin_added::<crate::messaging::ClientMessagingPlugin>() {
+            app.add_plugins(crate::messaging::ClientMessagingPlugin);
+        }
         app.init_resource::<ClientSession>()
             .init_resource::<SnapshotDownload>()
             .init_resource::<WorldUpdates>()

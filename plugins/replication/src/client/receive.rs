@@ -179,6 +179,35 @@ fn handle_world(
             fail(world, client, "unexpected Welcome".into());
             return;
         }
+        // Messaging does not touch the world either: delivered at once.
+        HostWorldMessage::Event(event) => {
+            world.write_message(crate::messaging::ReceivedEvent {
+                sender: event.sender,
+                name: event.name,
+                params: event.params,
+            });
+            return;
+        }
+        HostWorldMessage::EventRefused { name, reason } => {
+            warn!(%name, %reason, "host refused our event");
+            world.write_message(crate::messaging::EventRefusedNotice { name, reason });
+            return;
+        }
+        HostWorldMessage::Raw(raw) => {
+            world.write_message(crate::messaging::ReceivedRaw {
+                sender: raw.sender,
+                send_type: racksync_protocol::SendType::Reliable,
+                bytes: raw.bytes,
+            });
+            return;
+        }
+        HostWorldMessage::Owner(owner) => {
+            world
+                .resource_mut::<crate::messaging::InstanceOwner>()
+                .owner = owner;
+            world.write_message(crate::messaging::OwnerChanged { owner });
+            return;
+        }
         // The roster does not touch the world, so it applies at once, loading or not.
         HostWorldMessage::Roster(update) => {
             world

@@ -38,6 +38,9 @@ pub struct BudgetSettings {
     pub presence: ChannelBudget,
     /// The `state` channel (carry/crouch/sit state).
     pub state: ChannelBudget,
+    /// The `raw` channel (unreliable raw messages; their byte rate is limited again by
+    /// the messaging relay).
+    pub raw: ChannelBudget,
     /// Actions per second, sustained.
     pub actions_per_s: u64,
     /// Actions at once.
@@ -66,6 +69,12 @@ impl Default for BudgetSettings {
             },
             presence: sequenced,
             state: sequenced,
+            raw: ChannelBudget {
+                messages_per_s: 120,
+                messages_burst: 240,
+                bytes_per_s: 32 * 1024,
+                bytes_burst: 128 * 1024,
+            },
             actions_per_s: 50,
             actions_burst: 250,
             strikes_per_s: 5,
@@ -87,6 +96,7 @@ impl BudgetSettings {
             world: open,
             presence: open,
             state: open,
+            raw: open,
             actions_per_s: u64::MAX / 4,
             actions_burst: u64::MAX / 4,
             strikes_per_s: 1,
@@ -99,6 +109,7 @@ impl BudgetSettings {
             Channel::World => Some(&self.world),
             Channel::Presence => Some(&self.presence),
             Channel::State => Some(&self.state),
+            Channel::Raw => Some(&self.raw),
             Channel::Bulk => None,
         }
     }

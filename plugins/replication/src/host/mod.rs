@@ -41,6 +41,9 @@ impl Plugin for HostReplicationPlugin {
         if !app.is_plugin_added::<crate::presence::HostPresencePlugin>() {
             app.add_plugins(crate::presence::HostPresencePlugin);
         }
+        if !app.is_plugin_added::<crate::messaging::HostMessagingPlugin>() {
+            app.add_plugins(crate::messaging::HostMessagingPlugin);
+        }
         app.init_resource::<HostSettings>()
             .init_resource::<Sessions>()
             .init_resource::<ActionInbox>()

@@ -12,7 +12,7 @@ use bevy_renet::RenetServerEvent;
 use bevy_time::{Real, Time};
 use racksync_protocol::{
     AckOutcome, Channel, ClientWorldMessage, Hello, HostWorldMessage, MAX_PLAYER_NAME_BYTES,
-    PROTOCOL_VERSION, Refusal, Rejection, Welcome, decode, encode, protocol_hash,
+    PROTOCOL_VERSION, Refusal, Rejection, SendType, Welcome, decode, encode, protocol_hash,
 };
 use racksync_transport::{LogLimiter, PeerKicked};
 use racksync_world::{Player, WorldIndex, WorldRevision};
@@ -32,6 +32,7 @@ pub fn track_connections(
     event: On<RenetServerEvent>,
     mut sessions: ResMut<Sessions>,
     mut budgets: ResMut<ClientBudgets>,
+    limits: Option<ResMut<crate::messaging::SenderLimits>>,
     mut commands: Commands,
 ) {
     match **event {
@@ -41,6 +42,9 @@ pub fn track_connections(
         }
         ServerEvent::ClientDisconnected { client_id, reason } => {
             budgets.forget(client_id);
+            if let Some(mut limits) = limits {
+                limits.forget(client_id);
+            }
             if let Some(session) = sessions.disconnect(client_id) {
                 info!(client = client_id, player = ?session.player, %reason, "client disconnected");
                 if let Some(entity) = session.entity {
@@ -158,6 +162,27 @@ fn handle_message(
                 bytes,
             });
         }
+        (ClientWorldMessage::Event(event), false, Some(player)) => {
+            world
+                .resource_mut::<crate::messaging::EventInbox>()
+                .0
+                .push((client, player, event));
+        }
+        (ClientWorldMessage::Raw(raw), false, Some(player)) => {
+            let size = raw.bytes.len();
+            match racksync_protocol::raw::check_raw(SendType::Reliable, &raw.target, size) {
+                Ok(()) => world.resource_mut::<crate::messaging::RawInbox>().0.push((
+                    client,
+                    player,
+                    SendType::Reliable,
+                    raw,
+                )),
+                Err(error) => {
+                    let reason = Refusal::ProtocolViolation(format!("raw message: {error}"));
+                    close(world, server, client, reason);
+                }
+            }
+        }
         (ClientWorldMessage::Goodbye, _, _) => {
             info!(client, "client said goodbye");
             server.disconnect(client);
@@ -197,6 +222,8 @@ fn message_name(message: &ClientWorldMessage) -> &'static str {
         ClientWorldMessage::Action { .. } => "Action",
         ClientWorldMessage::Goodbye => "Goodbye",
         ClientWorldMessage::Audit(_) => "Audit",
+        ClientWorldMessage::Event(_) => "Event",
+        ClientWorldMessage::Raw(_) => "Raw",
     }
 }
 
