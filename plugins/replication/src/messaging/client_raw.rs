@@ -138,6 +138,10 @@ pub fn flush_raw(
     mut client: ResMut<RenetClient>,
     time: Res<Time<Real>>,
 ) {
+    if let Some(budget) = outbox.budget.as_mut() {
+        // Kept current while idle too, so the clogged probe falls back as time passes.
+        budget.refill(time.elapsed());
+    }
     if !client.is_connected() || outbox.queue.is_empty() {
         return;
     }
