@@ -160,7 +160,7 @@ impl Harness {
             bytes_per_tick,
             client_ids: Vec::new(),
             wall_clock: false,
-            events: EventRegistry::default(),
+            events: crate::default_events::default_events(),
         };
         harness
             .host

@@ -13,6 +13,7 @@ pub mod app;
 pub mod atomic_file;
 pub mod cli;
 pub mod config;
+pub mod default_events;
 pub mod default_world;
 pub mod durability;
 /// Fuzz bodies shared by the cargo-fuzz targets in `fuzz/` and `tests/fuzz_corpora.rs`.

@@ -257,6 +257,10 @@ fn every_verb_in_the_table_parses_from_its_usage_example() {
                 "END" => "customer:1",
                 "KIND" => "rack",
                 "[KIND|held]" => "held",
+                "NAME" => "chat",
+                "TARGET" => "p2,p3",
+                "reliable|unreliable|sequenced" => "sequenced",
+                "[TEXT]" | "TEXT" => "some text",
                 other => other,
             })
             .collect::<Vec<_>>()

@@ -62,6 +62,20 @@ pub fn run_admin(world: &mut World) {
             Command::Stats => say(stats_line(world)),
             Command::List(filter) => list_lines(world, filter, None).iter().for_each(say),
             Command::Show(id) => say_show(world, id),
+            Command::Event { name, target, text } => {
+                super::messaging::host_event(world, name, target, text)
+            }
+            Command::Raw {
+                target,
+                send_type,
+                text,
+            } => super::messaging::host_raw(world, target, send_type, text),
+            Command::Owner => super::messaging::say_owner(world),
+            Command::Connection => {
+                for line in super::messaging::host_connection_lines(world) {
+                    say(line);
+                }
+            }
             Command::Act(request) => {
                 let action =
                     match request.into_action(world.resource::<WorldIndex>(), PlayerId::HOST) {

@@ -4,6 +4,7 @@
 use super::CliError;
 use super::console::{Console, say};
 use super::logging::log_plugin;
+use super::messaging::print_messaging;
 use super::prompt::{Prompt, print_arrivals, quit_when_settled, run_prompt};
 use super::token::read_token_file;
 use crate::app::{ClientOptions, client_app};
@@ -117,7 +118,7 @@ pub fn run(args: ClientArgs) -> Result<ExitCode, CliError> {
                 run_prompt
                     .after(watch_join)
                     .before(RacksyncSystems::Process),
-                (print_arrivals, quit_when_settled)
+                (print_arrivals, print_messaging, quit_when_settled)
                     .chain()
                     .after(RacksyncSystems::Process),
             ),

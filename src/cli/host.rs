@@ -123,6 +123,7 @@ fn add_console(app: &mut App) {
             (
                 run_admin.before(RacksyncSystems::Process),
                 report_admin.after(RacksyncSystems::Process),
+                super::messaging::print_host_messaging.after(RacksyncSystems::Process),
             ),
         );
 }

@@ -10,6 +10,7 @@ mod host_args;
 mod inspect;
 mod key;
 mod logging;
+mod messaging;
 mod prompt;
 mod scenario;
 mod token;

@@ -62,6 +62,16 @@ pub fn run_prompt(world: &mut World) {
             Command::Stats => say(stats_line(world, me)),
             Command::List(filter) => list_lines(world, filter, Some(me)).iter().for_each(say),
             Command::Show(id) => say_show(world, id),
+            Command::Event { name, target, text } => {
+                super::messaging::client_event(world, name, target, text)
+            }
+            Command::Raw {
+                target,
+                send_type,
+                text,
+            } => super::messaging::client_raw(world, target, send_type, text),
+            Command::Owner => super::messaging::say_owner(world),
+            Command::Connection => say(super::messaging::connection_line(world)),
             Command::Act(request) => {
                 match request.into_action(world.resource::<WorldIndex>(), me) {
                     Ok(action) => {

@@ -146,6 +146,25 @@ pub const VERBS: &[Verb] = &[
         "force an object out of whatever hand holds it",
     ),
     verb(
+        "event",
+        &[],
+        "event NAME TARGET [TEXT]",
+        "send a network event (TARGET: all, others, owner[:ID], self, p2,p3)",
+    ),
+    verb(
+        "raw",
+        &[],
+        "raw TARGET reliable|unreliable|sequenced TEXT",
+        "send TEXT as a raw message (TARGET: others, p2,p3)",
+    ),
+    verb("owner", &[], "owner", "who owns the instance"),
+    verb(
+        "conn",
+        &["connection"],
+        "conn",
+        "connection state, ping, loss and traffic",
+    ),
+    verb(
         "quit",
         &["exit"],
         "quit",

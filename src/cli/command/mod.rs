@@ -7,13 +7,16 @@
 //! is a [`ParseError`] with a one-line message.
 
 mod help;
+mod messaging;
 mod parse;
 mod words;
 
 pub use help::{VERBS, Verb, help_text};
 pub use parse::{parse, parse_object_id};
 
-use racksync_protocol::{Action, ObjectId, ObjectKind, PlayerId, PosMm};
+use racksync_protocol::{
+    Action, EventTarget, ObjectId, ObjectKind, PlayerId, PosMm, RawTarget, SendType,
+};
 use racksync_world::WorldIndex;
 
 /// One parsed line.
@@ -31,6 +34,28 @@ pub enum Command {
     Show(ObjectId),
     /// Perform a world action.
     Act(Request),
+    /// Send a network event, with one text parameter when `text` is given.
+    Event {
+        /// The registered event name.
+        name: String,
+        /// Who receives it.
+        target: EventTarget,
+        /// Its text parameter.
+        text: Option<String>,
+    },
+    /// Send a raw message of text.
+    Raw {
+        /// Who receives it.
+        target: RawTarget,
+        /// How it travels.
+        send_type: SendType,
+        /// The text.
+        text: String,
+    },
+    /// Print the instance owner.
+    Owner,
+    /// Print the connection's state and traffic.
+    Connection,
 }
 
 /// Which objects `list` prints.

@@ -30,6 +30,10 @@ pub fn parse(line: &str) -> Result<Option<Command>, ParseError> {
         "list" => Command::List(list_filter(&mut args)?),
         "show" => Command::Show(id(&mut args, "ID")?),
         "spawn" => spawn(&mut args)?,
+        "event" => super::messaging::event(&mut args)?,
+        "raw" => super::messaging::raw(&mut args)?,
+        "owner" => Command::Owner,
+        "conn" => Command::Connection,
         name => Command::Act(Request::Action(action(name, &mut args)?)),
     };
     args.finish()?;
