@@ -6,7 +6,14 @@ use super::choose::Choice;
 use super::format::{Behaviour, BotAction};
 use bevy_app::App;
 use bevy_ecs::prelude::*;
-use racksync_protocol::{Action, ObjectId, PlayerId, PosMm};
+use bevy_ecs::system::RunSystemOnce;
+use racksync_protocol::{
+    Action, EventParam, EventTarget, ObjectId, PlayerId, PosMm, RawTarget, SendType,
+};
+use racksync_replication::messaging::{
+    EventRefusedNotice, MessagingSettings, NetworkEvents, OwnerChanged, RawOutbox, ReceivedEvent,
+    ReceivedRaw,
+};
 use racksync_replication::presence::ClientPresenceSettings;
 use racksync_replication::{ClientSession, JoinState, LocalPresence};
 use racksync_rollback::{ActionOutcome, PerformAction, RemoteChange, RollbackStats};
@@ -42,6 +49,16 @@ pub struct BotTick {
     pub skipped: u64,
     /// Actions handed to the client.
     pub performed: u64,
+    /// Network events sent (queued for the host).
+    pub events_sent: u64,
+    /// Network events received from other bots.
+    pub events_received: u64,
+    /// Raw messages queued.
+    pub raw_sent: u64,
+    /// Raw messages received from other bots.
+    pub raw_received: u64,
+    /// Events or raw messages the client refused to send, or the host refused.
+    pub messaging_refused: u64,
 }
 
 /// A bot client.
@@ -70,6 +87,14 @@ pub struct Bot {
     sent_at: HashMap<u16, Duration>,
     /// Sequence number the next sent action gets (the client counts from 0).
     next_seq: u16,
+    /// Events and raw messages per second, and when each is next due.
+    event_rate: f64,
+    next_event_at: Duration,
+    raw_rate: f64,
+    next_raw_at: Duration,
+    raw_bytes: usize,
+    /// Messages sent so far (numbers the events, picks the raw send type).
+    messages_sent: u64,
 }
 
 impl Bot {
@@ -113,6 +138,10 @@ impl Bot {
             rng.random_range(-20_000..20_000),
         );
         let movement_hz = behaviour.movement_hz.get();
+        let event_rate = behaviour.events_per_s.get();
+        let raw_rate = behaviour.raw_per_s.get();
+        let next_event_at = now + exponential(&mut rng, event_rate.max(f64::MIN_POSITIVE));
+        let next_raw_at = now + exponential(&mut rng, raw_rate.max(f64::MIN_POSITIVE));
         let mut bot = Self {
             app,
             client_id,
@@ -130,6 +159,12 @@ impl Bot {
             dropped: Vec::new(),
             sent_at: HashMap::new(),
             next_seq: 0,
+            event_rate,
+            next_event_at,
+            raw_rate,
+            next_raw_at,
+            raw_bytes: usize::from(behaviour.raw_bytes),
+            messages_sent: 0,
         };
         if movement_hz > 0.0 {
             bot.app.insert_resource(ClientPresenceSettings {
@@ -200,6 +235,9 @@ impl Bot {
                 break;
             }
         }
+        if acting {
+            self.send_messages(now, &mut tick);
+        }
         for action in actions {
             match action {
                 Action::Spawn { object, .. } => self.spawned.push(object),
@@ -257,6 +295,64 @@ impl Bot {
                 self.saw_dropped(object);
             }
             tick.observed.push((change.revision.0, change.actor));
+        }
+        let world = self.app.world_mut();
+        tick.events_received += world
+            .resource_mut::<Messages<ReceivedEvent>>()
+            .drain()
+            .count() as u64;
+        tick.raw_received += world
+            .resource_mut::<Messages<ReceivedRaw>>()
+            .drain()
+            .count() as u64;
+        tick.messaging_refused += world
+            .resource_mut::<Messages<EventRefusedNotice>>()
+            .drain()
+            .count() as u64;
+        world
+            .resource_mut::<Messages<OwnerChanged>>()
+            .drain()
+            .for_each(drop);
+    }
+
+    /// Sends the events and raw messages whose time has come.
+    fn send_messages(&mut self, now: Duration, tick: &mut BotTick) {
+        while self.event_rate > 0.0 && self.next_event_at <= now {
+            self.next_event_at += exponential(&mut self.rng, self.event_rate);
+            let n = self.messages_sent as i32;
+            self.messages_sent += 1;
+            let sent = self
+                .app
+                .world_mut()
+                .run_system_once(move |mut events: NetworkEvents| {
+                    events.send("ping", EventTarget::Others, vec![EventParam::Int(n)])
+                })
+                .expect("bots are clients");
+            match sent {
+                Ok(()) => tick.events_sent += 1,
+                Err(_) => tick.messaging_refused += 1,
+            }
+        }
+        while self.raw_rate > 0.0 && self.next_raw_at <= now {
+            self.next_raw_at += exponential(&mut self.rng, self.raw_rate);
+            let send_type = match self.messages_sent % 3 {
+                0 => SendType::Reliable,
+                1 => SendType::Unreliable,
+                _ => SendType::UnreliableSequenced,
+            };
+            self.messages_sent += 1;
+            let world = self.app.world_mut();
+            let settings = world.resource::<MessagingSettings>().clone();
+            let bytes = vec![self.messages_sent as u8; self.raw_bytes];
+            match world.resource_mut::<RawOutbox>().send(
+                &settings,
+                RawTarget::Others,
+                send_type,
+                bytes,
+            ) {
+                Ok(()) => tick.raw_sent += 1,
+                Err(_) => tick.messaging_refused += 1,
+            }
         }
     }
 

@@ -145,6 +145,20 @@ pub struct Behaviour {
     /// How many racks the bots work on; a small number makes them contend.
     #[serde(default)]
     pub shared_racks: Option<AtLeastOne>,
+    /// Network events per second per bot (`ping` to the others, SPEC §10).
+    #[serde(default)]
+    pub events_per_s: NonNegative,
+    /// Raw messages per second per bot, to the others, cycling through the three send
+    /// types.
+    #[serde(default)]
+    pub raw_per_s: NonNegative,
+    /// Payload bytes of each raw message (at most 960, the unreliable limit).
+    #[serde(default = "default_raw_bytes")]
+    pub raw_bytes: u16,
+}
+
+fn default_raw_bytes() -> u16 {
+    64
 }
 
 fn default_movement_hz() -> NonNegative {
@@ -157,6 +171,9 @@ impl Default for Behaviour {
             actions_per_s: BTreeMap::new(),
             movement_hz: default_movement_hz(),
             shared_racks: None,
+            events_per_s: NonNegative::default(),
+            raw_per_s: NonNegative::default(),
+            raw_bytes: default_raw_bytes(),
         }
     }
 }

@@ -79,6 +79,21 @@ pub struct Second {
     pub bytes_down: u64,
 }
 
+/// Network events and raw messages over the run (SPEC §10).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct MessagingCounts {
+    /// Events the bots sent.
+    pub events_sent: u64,
+    /// Event copies the bots received.
+    pub events_received: u64,
+    /// Raw messages the bots queued.
+    pub raw_sent: u64,
+    /// Raw messages the bots received.
+    pub raw_received: u64,
+    /// Events or raw messages refused (by the sender's limits or the host).
+    pub refused: u64,
+}
+
 /// Everything measured so far.
 #[derive(Debug, Default)]
 pub struct Metrics {
@@ -94,6 +109,8 @@ pub struct Metrics {
     pub performed: u64,
     /// Actions wanted but without a legal target.
     pub skipped: u64,
+    /// Network events and raw messages sent and received, and refusals.
+    pub messaging: MessagingCounts,
     /// One entry per second of the run.
     pub timeline: Vec<Second>,
     /// Send time of each accepted revision, for observers.
@@ -107,6 +124,11 @@ impl Metrics {
     pub fn add(&mut self, now: Duration, tick: BotTick) {
         self.performed += tick.performed;
         self.skipped += tick.skipped;
+        self.messaging.events_sent += tick.events_sent;
+        self.messaging.events_received += tick.events_received;
+        self.messaging.raw_sent += tick.raw_sent;
+        self.messaging.raw_received += tick.raw_received;
+        self.messaging.refused += tick.messaging_refused;
         for latency in tick.ack_latencies {
             self.ack.record(latency);
             self.second(now).ack.record(latency);

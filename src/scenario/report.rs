@@ -2,7 +2,7 @@
 
 use super::expect::{Verdict, check};
 use super::format::Scenario;
-use super::metrics::{Metrics, Percentiles};
+use super::metrics::{MessagingCounts, Metrics, Percentiles};
 use racksync_audit::AuditStats;
 use racksync_rollback::RollbackStats;
 use serde::Serialize;
@@ -124,6 +124,8 @@ pub struct Report {
     pub objects: usize,
     /// Action counters.
     pub actions: ActionCounts,
+    /// Network events and raw messages.
+    pub messaging: MessagingCounts,
     /// Action sent → its ACK or rejection applied.
     pub ack_latency_ms: Percentiles,
     /// Action sent by one bot → applied by another.
@@ -237,6 +239,7 @@ impl Report {
                     rollback.rejected as f64 / rollback.sent as f64
                 },
             },
+            messaging: inputs.metrics.messaging,
             ack_latency_ms: inputs.metrics.ack.summary(),
             observer_latency_ms: inputs.metrics.observer.summary(),
             bandwidth,
@@ -317,6 +320,17 @@ impl fmt::Display for Report {
             "accepted",
             &format!("{} ({:.1}/s)", a.accepted, a.accepted_per_s),
         )?;
+        let m = &self.messaging;
+        if m.events_sent + m.raw_sent + m.refused > 0 {
+            row(
+                f,
+                "events / raw messages",
+                &format!(
+                    "{} sent, {} received / {} sent, {} received; {} refused",
+                    m.events_sent, m.events_received, m.raw_sent, m.raw_received, m.refused
+                ),
+            )?;
+        }
         row(
             f,
             "rejected",
