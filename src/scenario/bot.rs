@@ -140,8 +140,13 @@ impl Bot {
         let movement_hz = behaviour.movement_hz.get();
         let event_rate = behaviour.events_per_s.get();
         let raw_rate = behaviour.raw_per_s.get();
-        let next_event_at = now + exponential(&mut rng, event_rate.max(f64::MIN_POSITIVE));
-        let next_raw_at = now + exponential(&mut rng, raw_rate.max(f64::MIN_POSITIVE));
+        // A zero rate is never due (and draws nothing, so other bots' seeds are as before).
+        let mut first_at = |rate: f64| match rate > 0.0 {
+            true => now + exponential(&mut rng, rate),
+            false => Duration::MAX,
+        };
+        let next_event_at = first_at(event_rate);
+        let next_raw_at = first_at(raw_rate);
         let mut bot = Self {
             app,
             client_id,
