@@ -26,10 +26,9 @@ fn events_raw_messages_and_the_owner_at_the_prompt() {
     alice.send("event dance all");
     alice.expect_line("error: event \"dance\" is not registered");
     alice.send("event chat all");
-    alice.expect(
-        "a parameter mismatch",
-        |l| l.starts_with("error: parameters do not match the event's definition"),
-    );
+    alice.expect("a parameter mismatch", |l| {
+        l.starts_with("error: parameters do not match the event's definition")
+    });
 
     alice.send("raw p2 reliable racks are heavy");
     bob.expect_line("raw from p1 reliable: racks are heavy");
@@ -37,7 +36,9 @@ fn events_raw_messages_and_the_owner_at_the_prompt() {
     bob.expect_line("raw from p1 sequenced: tick 1");
 
     bob.send("conn");
-    bob.expect("the connection line", |l| l.starts_with("connection state=connected "));
+    bob.expect("the connection line", |l| {
+        l.starts_with("connection state=connected ")
+    });
 
     // The host console prints what players send.
     host.expect_line("event from p1: chat \"hello bob\"");
@@ -50,4 +51,18 @@ fn events_raw_messages_and_the_owner_at_the_prompt() {
     alice.send("quit");
     assert!(alice.wait_exit().success());
     bob.expect_line("owner p2");
+}
+
+#[test]
+fn events_registered_by_flags_and_the_configured_owner() {
+    let (_host, addr) = Proc::host(&["--no-console", "--event", "dance:3", "--owner", "bob"]);
+    let mut alice = Proc::joined_client(&addr, "alice", &["--event", "dance:3"]);
+    let mut bob = Proc::joined_client(&addr, "bob", &[]);
+    // bob owns the instance as soon as he is present.
+    alice.expect_line("owner p2");
+    alice.send("event dance p2 cha cha");
+    bob.expect_line("event from p1: dance \"cha cha\"");
+    // bob's client does not know the event: refused locally, before sending.
+    bob.send("event dance all");
+    bob.expect_line("error: event \"dance\" is not registered");
 }

@@ -55,6 +55,10 @@ fn the_shipped_example_with_every_setting_on_is_valid() {
     assert!(
         matches!(plan.admission, Admission::Secure { ref public_addresses, .. } if public_addresses.len() == 1)
     );
+    assert_eq!(plan.events.len(), 1);
+    assert_eq!(plan.events[0].rate_per_s, Some(10));
+    assert_eq!(plan.owner.as_deref(), Some("alice"));
+    assert_eq!(plan.actions_per_s, Some(50));
     let durability = plan.durability.unwrap();
     assert_eq!(
         durability.save,
@@ -110,6 +114,12 @@ fn an_out_of_range_value_names_its_line() {
         ("(\n\n\n  save_every: 0,\n)", 4, "save_every"),
         ("(\n  fsync_every_ms: 0,\n)", 2, "fsync_every_ms"),
         ("(\n  public_addr: [],\n)", 2, "public_addr"),
+        (
+            "(\n  owner: \"x\",\n  events: [(name: \"a\", rate_per_s: 101)],\n)",
+            3,
+            "events",
+        ),
+        ("(\n  actions_per_s: 0,\n)", 2, "actions_per_s"),
     ] {
         match parse(text) {
             Err(ConfigError::Invalid {

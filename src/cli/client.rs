@@ -47,6 +47,11 @@ pub struct ClientArgs {
     /// Seconds an action waits for its ACK before it is rolled back.
     #[arg(long, default_value_t = DEFAULT_ACK_TIMEOUT.as_secs_f64(), value_parser = parse_seconds)]
     pub ack_timeout: f64,
+    /// A network event this client may send, as NAME or NAME:RATE, with any parameters;
+    /// repeat for several (chat, wave and ping are always registered). The host must
+    /// register it too.
+    #[arg(long = "event", value_parser = crate::config::EventConfig::from_flag)]
+    pub events: Vec<crate::config::EventConfig>,
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {
@@ -75,6 +80,30 @@ pub fn run(args: ClientArgs) -> Result<ExitCode, CliError> {
     let mut app = client_app(&ClientOptions {
         name: args.name.clone(),
     });
+    for event in &args.events {
+        if !(1..=racksync_replication::messaging::MAX_EVENT_RATE)
+            .contains(&event.rate_per_s.unwrap_or(1))
+            || event.name.is_empty()
+            || event.name.len() > 64
+        {
+            return Err(format!(
+                "--event {}: a name of 1..=64 bytes and a rate of 1..=100",
+                event.name
+            )
+            .into());
+        }
+        app.world_mut()
+            .resource_mut::<racksync_replication::EventRegistry>()
+            .register_with(
+                &event.name,
+                racksync_replication::messaging::EventDef {
+                    params: None,
+                    rate_per_s: event
+                        .rate_per_s
+                        .unwrap_or(racksync_replication::messaging::DEFAULT_EVENT_RATE),
+                },
+            );
+    }
     // stdout carries the joined line and the prompt's output; logs (stderr) stay quiet
     // unless RUST_LOG asks for more.
     app.add_plugins((

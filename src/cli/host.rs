@@ -61,6 +61,7 @@ pub fn run(args: HostArgs) -> Result<ExitCode, CliError> {
     app.world_mut()
         .resource_mut::<racksync_audit::AuditSettings>()
         .interval = plan.audit_interval;
+    apply_messaging(&mut app, &plan);
     let tick = Duration::from_secs_f64(1.0 / f64::from(plan.tick_hz));
     app.add_plugins((
         ScheduleRunnerPlugin::run_loop(tick),
@@ -112,6 +113,31 @@ fn stop_on_signals(app: &mut App) -> Result<(), CliError> {
         .map_err(|error| format!("cannot install the stop signal handler: {error}"))?;
     app.add_systems(Update, TerminalCtrlCHandlerPlugin::exit_on_flag);
     Ok(())
+}
+
+/// The plan's events, instance owner and action budget.
+fn apply_messaging(app: &mut App, plan: &HostPlan) {
+    let world = app.world_mut();
+    let mut registry = world.resource_mut::<racksync_replication::EventRegistry>();
+    for event in &plan.events {
+        registry.register_with(
+            &event.name,
+            racksync_replication::messaging::EventDef {
+                params: event.params.clone(),
+                rate_per_s: event
+                    .rate_per_s
+                    .unwrap_or(racksync_replication::messaging::DEFAULT_EVENT_RATE),
+            },
+        );
+    }
+    world
+        .resource_mut::<racksync_replication::MessagingSettings>()
+        .preferred_owner = plan.owner.clone();
+    if let Some(rate) = plan.actions_per_s {
+        let mut budgets = world.resource_mut::<racksync_replication::BudgetSettings>();
+        budgets.actions_per_s = rate;
+        budgets.actions_burst = rate.saturating_mul(5);
+    }
 }
 
 /// Admin commands from stdin (see [`super::admin`]).

@@ -2,7 +2,7 @@
 //! configuration file (`--tick-hz` ↔ `tick_hz`); defaults apply only where neither says
 //! anything (see [`crate::config`]).
 
-use crate::config::{DurabilityMode, HostConfig};
+use crate::config::{DurabilityMode, EventConfig, HostConfig};
 use clap::Args;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -65,6 +65,19 @@ pub struct HostArgs {
     /// [default: 20000].
     #[arg(long, value_parser = clap::value_parser!(u64).range(50..))]
     pub audit_interval_ms: Option<u64>,
+    /// A network event players may send, as NAME or NAME:RATE (events per second,
+    /// 1..=100; default 5), with any parameters; repeat for several. Replaces the file's
+    /// `events` (chat, wave and ping are always registered).
+    #[arg(long = "event", value_parser = EventConfig::from_flag)]
+    pub events: Vec<EventConfig>,
+    /// Name of the player who owns the instance whenever present [default: the first
+    /// player to join].
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Actions per second a player may send, bursts of five seconds' worth
+    /// [default: 50].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub actions_per_s: Option<u64>,
 }
 
 impl HostArgs {
@@ -89,6 +102,9 @@ impl HostArgs {
             durability: self.durability,
             fsync_every_ms: self.fsync_every_ms,
             audit_interval_ms: self.audit_interval_ms,
+            events: (!self.events.is_empty()).then(|| self.events.clone()),
+            owner: self.owner.clone(),
+            actions_per_s: self.actions_per_s,
         }
     }
 }

@@ -64,6 +64,51 @@ pub struct HostConfig {
     /// 20000).
     #[serde(default)]
     pub audit_interval_ms: Option<u64>,
+    /// Network events players may send, besides the defaults (`chat`, `wave`, `ping`).
+    #[serde(default)]
+    pub events: Option<Vec<EventConfig>>,
+    /// Name of the player who owns the instance whenever present (default: the first
+    /// player to join).
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Actions per second a player may send, at least 1 (bursts of five seconds' worth;
+    /// default 50).
+    #[serde(default)]
+    pub actions_per_s: Option<u64>,
+}
+
+/// One registered network event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventConfig {
+    /// Its name, 1..=64 bytes.
+    pub name: String,
+    /// Events per second a player may send, 1..=100 (default 5).
+    #[serde(default)]
+    pub rate_per_s: Option<u8>,
+    /// Its parameter types in order (default: any, up to eight).
+    #[serde(default)]
+    pub params: Option<Vec<racksync_protocol::ParamKind>>,
+}
+
+impl EventConfig {
+    /// `NAME` or `NAME:RATE`, as `--event` takes it.
+    pub fn from_flag(text: &str) -> Result<Self, String> {
+        let (name, rate) = match text.split_once(':') {
+            Some((name, rate)) => {
+                let rate = rate
+                    .parse::<u8>()
+                    .map_err(|_| format!("{rate:?} is not an events-per-second rate"))?;
+                (name, Some(rate))
+            }
+            None => (text, None),
+        };
+        Ok(Self {
+            name: name.to_string(),
+            rate_per_s: rate,
+            params: None,
+        })
+    }
 }
 
 impl HostConfig {
@@ -122,6 +167,9 @@ impl HostConfig {
             durability: over.durability.or(self.durability),
             fsync_every_ms: over.fsync_every_ms.or(self.fsync_every_ms),
             audit_interval_ms: over.audit_interval_ms.or(self.audit_interval_ms),
+            events: over.events.or(self.events),
+            owner: over.owner.or(self.owner),
+            actions_per_s: over.actions_per_s.or(self.actions_per_s),
         }
     }
 
@@ -149,6 +197,28 @@ impl HostConfig {
         }
         if self.fsync_every_ms == Some(0) {
             return Err(("fsync_every_ms", "must be at least 1 millisecond".into()));
+        }
+        for event in self.events.iter().flatten() {
+            if event.name.is_empty() || event.name.len() > 64 {
+                return Err((
+                    "events",
+                    format!("{:?}: names are 1..=64 bytes", event.name),
+                ));
+            }
+            if let Some(rate) = event.rate_per_s
+                && !(1..=100).contains(&rate)
+            {
+                return Err((
+                    "events",
+                    format!("{}: rate_per_s {rate} is not in 1..=100", event.name),
+                ));
+            }
+            if event.params.as_ref().is_some_and(|p| p.len() > 8) {
+                return Err(("events", format!("{}: at most 8 parameters", event.name)));
+            }
+        }
+        if self.actions_per_s == Some(0) {
+            return Err(("actions_per_s", "must be at least 1".into()));
         }
         if let Some(addresses) = &self.public_addr
             && !(1..=32).contains(&addresses.len())

@@ -8,7 +8,7 @@
 mod file;
 mod plan;
 
-pub use file::{DurabilityMode, HostConfig};
+pub use file::{DurabilityMode, EventConfig, HostConfig};
 pub use plan::{Admission, DEFAULT_BIND, HostPlan};
 
 use std::path::PathBuf;

@@ -47,6 +47,12 @@ pub struct HostPlan {
     pub durability: Option<DurabilitySettings>,
     /// Time between two audits of every client's world.
     pub audit_interval: Duration,
+    /// Network events registered besides the defaults.
+    pub events: Vec<super::EventConfig>,
+    /// The player who owns the instance whenever present.
+    pub owner: Option<String>,
+    /// Actions per second a player may send (`None`: the default budget).
+    pub actions_per_s: Option<u64>,
 }
 
 impl HostConfig {
@@ -128,6 +134,9 @@ impl HostConfig {
                 || racksync_audit::AuditSettings::default().interval,
                 Duration::from_millis,
             ),
+            events: self.events.unwrap_or_default(),
+            owner: self.owner,
+            actions_per_s: self.actions_per_s,
         })
     }
 }
