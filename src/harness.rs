@@ -236,8 +236,8 @@ impl Harness {
     }
 
     /// Every `world` message a raw client received since the last call, except roster
-    /// updates (presence: who joined and left), which would interleave with the
-    /// handshake and ACKs protocol tests look at.
+    /// updates (presence: who joined and left) and instance owner news, which would
+    /// interleave with the handshake and ACKs protocol tests look at.
     pub fn raw_receive(&mut self, raw: usize) -> Vec<HostWorldMessage> {
         let mut client = self.raw_clients[raw]
             .world_mut()
@@ -245,7 +245,10 @@ impl Harness {
         let mut messages = Vec::new();
         while let Some(bytes) = client.receive_message(Channel::World) {
             let message = decode(Channel::World, &bytes).expect("the host sends valid messages");
-            if !matches!(message, HostWorldMessage::Roster(_)) {
+            if !matches!(
+                message,
+                HostWorldMessage::Roster(_) | HostWorldMessage::Owner(_)
+            ) {
                 messages.push(message);
             }
         }

@@ -205,7 +205,7 @@ fn traffic_on_a_host_only_channel_is_kicked() {
             messages_packet(true, Channel::Bulk.id(), &[b"hi"]),
         );
     });
-    assert_eq!(reason, "clients do not send on channel 3");
+    assert_eq!(reason, "clients do not send on channel 4");
     arena.honest_players_converge();
 }
 
@@ -215,13 +215,13 @@ fn a_message_larger_than_its_channel_is_kicked_at_the_packet_guard() {
     let mut sent = false;
     let reason = arena.until_kicked(|h, attacker| {
         if !std::mem::replace(&mut sent, true) {
-            // renet slices it into 18 slices; the world channel holds at most 14.
+            // renet slices it into 17 slices; the world channel holds at most 15.
             h.raw_send_bytes(attacker, Channel::World, vec![0; 20_000]);
         }
     });
     assert_eq!(
         reason,
-        "message of 20400 bytes on channel 0 (at most 16640)"
+        "message of 20400 bytes on channel 0 (at most 17408)"
     );
     arena.honest_players_converge();
 }

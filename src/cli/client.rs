@@ -11,12 +11,13 @@ use crate::app::{ClientOptions, client_app};
 use bevy_app::{AppExit, ScheduleRunnerPlugin, TerminalCtrlCHandlerPlugin, Update};
 use bevy_ecs::prelude::*;
 use bevy_log::Level;
-use bevy_renet::netcode::NetcodeClientTransport;
 use bevy_time::{Real, Time};
 use clap::Args;
 use racksync_replication::{ClientSession, JoinState, RacksyncSystems};
 use racksync_rollback::{DEFAULT_ACK_TIMEOUT, RollbackSettings};
-use racksync_transport::{DEFAULT_PROTOCOL_ID, new_client, udp_client, udp_token_client};
+use racksync_transport::{
+    DEFAULT_PROTOCOL_ID, UdpClientTransport, new_client, udp_client, udp_token_client,
+};
 use racksync_world::{ReadObjects, WorldRevision};
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -224,7 +225,7 @@ fn watch_join(world: &mut World) {
 /// secure host ignored the token), which says more than renet's "transport".
 fn netcode_reason(world: &World) -> Option<String> {
     let reason = world
-        .get_resource::<NetcodeClientTransport>()?
+        .get_resource::<UdpClientTransport>()?
         .disconnect_reason()?;
     Some(reason.to_string())
 }

@@ -149,45 +149,29 @@ pub fn print_host_messaging(
 
 /// The client's connection as one line (`conn`).
 pub fn connection_line(world: &World) -> String {
-    let Some(client) = world.get_resource::<bevy_renet::RenetClient>() else {
-        return "connection none".to_string();
-    };
-    let state = if client.is_connected() {
-        "connected"
-    } else if client.is_connecting() {
-        "connecting"
-    } else {
-        "disconnected"
-    };
-    let info = client.network_info();
-    format!(
-        "connection state={state} ping={:.0}ms loss={:.1}% in={:.0}B/s out={:.0}B/s",
-        info.rtt * 1000.0,
-        info.packet_loss * 100.0,
-        info.bytes_received_per_second,
-        info.bytes_sent_per_second,
-    )
+    match world.get_resource::<racksync_transport::ClientConnection>() {
+        Some(connection) => racksync_transport::describe_connection(&connection.0),
+        None => "connection none".to_string(),
+    }
 }
 
-/// One line per connected client (`conn` on the host console).
+/// One line per connected client (`conn` on the host console), each starting with
+/// `client=ID`.
 pub fn host_connection_lines(world: &World) -> Vec<String> {
-    let Some(server) = world.get_resource::<bevy_renet::RenetServer>() else {
-        return Vec::new();
-    };
-    let mut lines: Vec<String> = server
-        .clients_id()
-        .into_iter()
-        .filter_map(|client| {
-            let info = server.network_info(client).ok()?;
-            Some(format!(
-                "connection client={client} ping={:.0}ms loss={:.1}% in={:.0}B/s out={:.0}B/s",
-                info.rtt * 1000.0,
-                info.packet_loss * 100.0,
-                info.bytes_received_per_second,
-                info.bytes_sent_per_second,
-            ))
+    let mut lines: Vec<String> = world
+        .get_resource::<racksync_transport::HostConnections>()
+        .map(|connections| {
+            connections
+                .iter()
+                .map(|(client, info)| {
+                    format!(
+                        "client={client} {}",
+                        racksync_transport::describe_connection(info)
+                    )
+                })
+                .collect()
         })
-        .collect();
+        .unwrap_or_default();
     if lines.is_empty() {
         lines.push("connection none".to_string());
     }

@@ -15,12 +15,13 @@ use std::io::Cursor;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
-use bevy_renet::netcode::{ClientAuthentication, ConnectToken, NetcodeClientTransport};
+use bevy_renet::netcode::{ClientAuthentication, ConnectToken};
 use renet_netcode::generate_random_bytes;
 use thiserror::Error;
 
 use crate::error::TransportError;
 use crate::udp::{client_bind_addr, unix_time};
+use crate::udp_client_transport::UdpClientTransport;
 
 /// Bytes of a netcode private key.
 pub const KEY_BYTES: usize = 32;
@@ -182,14 +183,14 @@ pub enum TokenError {
 
 /// Binds an ephemeral UDP port of the first host's address family and builds a netcode
 /// client that connects with `token`.
-pub fn udp_token_client(token: ConnectToken) -> Result<NetcodeClientTransport, TransportError> {
+pub fn udp_token_client(token: ConnectToken) -> Result<UdpClientTransport, TransportError> {
     let host = token.server_addresses[0].ok_or(TransportError::Netcode(
         renet_netcode::NetcodeError::NoMoreServers,
     ))?;
     let bind = client_bind_addr(host);
     let socket =
         UdpSocket::bind(bind).map_err(|source| TransportError::Bind { addr: bind, source })?;
-    Ok(NetcodeClientTransport::new(
+    Ok(UdpClientTransport::new(
         unix_time()?,
         ClientAuthentication::Secure {
             connect_token: token,

@@ -3,12 +3,11 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use bevy_renet::netcode::{
-    ClientAuthentication, NetcodeClientTransport, ServerAuthentication, ServerConfig,
-};
+use bevy_renet::netcode::{ClientAuthentication, ServerAuthentication, ServerConfig};
 use renet::ClientId;
 
 use crate::error::TransportError;
+use crate::udp_client_transport::UdpClientTransport;
 use crate::udp_host::UdpServerTransport;
 
 /// The netcode protocol id racksync uses unless told otherwise: the bytes of
@@ -84,7 +83,7 @@ pub fn udp_client(
     server: SocketAddr,
     client_id: ClientId,
     protocol_id: u64,
-) -> Result<NetcodeClientTransport, TransportError> {
+) -> Result<UdpClientTransport, TransportError> {
     let bind = client_bind_addr(server);
     let socket =
         UdpSocket::bind(bind).map_err(|source| TransportError::Bind { addr: bind, source })?;
@@ -94,7 +93,7 @@ pub fn udp_client(
         server_addr: server,
         user_data: None,
     };
-    Ok(NetcodeClientTransport::new(
+    Ok(UdpClientTransport::new(
         unix_time()?,
         authentication,
         socket,

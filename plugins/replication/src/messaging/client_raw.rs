@@ -16,7 +16,7 @@ use racksync_transport::TokenBucket;
 use std::collections::{BTreeMap, VecDeque};
 
 /// Raw messages waiting for the byte budget, as a client resource.
-#[derive(Resource, Debug)]
+#[derive(Resource, Debug, Default)]
 pub struct RawOutbox {
     queue: VecDeque<(SendType, ClientRaw)>,
     queued_bytes: usize,
@@ -26,19 +26,6 @@ pub struct RawOutbox {
     pub sent: u64,
     /// Payload bytes sent so far.
     pub sent_bytes: u64,
-}
-
-impl Default for RawOutbox {
-    fn default() -> Self {
-        Self {
-            queue: VecDeque::new(),
-            queued_bytes: 0,
-            budget: None,
-            sequence: SequencedSender::default(),
-            sent: 0,
-            sent_bytes: 0,
-        }
-    }
 }
 
 impl RawOutbox {

@@ -7,6 +7,7 @@ use bevy_time::{Real, Time};
 use renet::ClientId;
 
 use super::{MemoryNetwork, MemoryTransportSystems, endpoint_now};
+use crate::traffic::ClientTraffic;
 
 /// A client's link on a [`MemoryNetwork`], as a resource next to a [`RenetClient`].
 /// Created by [`MemoryNetwork::connect`]; the client stays connecting until a host
@@ -62,11 +63,14 @@ impl Drop for MemoryClientTransport {
 /// * `PostUpdate`, [`MemoryTransportSystems::Send`] (inside [`RenetSend`]): closes the
 ///   link once the client is disconnected, otherwise puts its outgoing packets on it.
 ///
+/// Both count the datagrams in [`ClientTraffic`] (initialised here).
+///
 /// It does not add [`RenetClientPlugin`]; [`crate::ClientTransportPlugin`] adds both.
 pub struct MemoryClientTransportPlugin;
 
 impl Plugin for MemoryClientTransportPlugin {
     fn build(&self, app: &mut App) {
+        app.init_resource::<ClientTraffic>();
         app.configure_sets(
             PreUpdate,
             MemoryTransportSystems::Receive.in_set(RenetReceive),
@@ -92,6 +96,7 @@ impl Plugin for MemoryClientTransportPlugin {
 fn receive(
     mut client: ResMut<RenetClient>,
     transport: Res<MemoryClientTransport>,
+    mut traffic: ResMut<ClientTraffic>,
     time: Res<Time<Real>>,
 ) {
     let now = endpoint_now(&time);
@@ -106,6 +111,7 @@ fn receive(
         client.set_connected();
     }
     for datagram in poll.datagrams {
+        traffic.record_in(time.elapsed(), datagram.len());
         client.process_packet(&datagram);
     }
 }
@@ -113,6 +119,7 @@ fn receive(
 fn send(
     mut client: ResMut<RenetClient>,
     transport: Res<MemoryClientTransport>,
+    mut traffic: ResMut<ClientTraffic>,
     time: Res<Time<Real>>,
 ) {
     if client.is_disconnected() {
@@ -128,6 +135,7 @@ fn send(
     }
     let now = endpoint_now(&time);
     for packet in client.get_packets_to_send() {
+        traffic.record_out(time.elapsed(), packet.len());
         transport
             .network
             .client_send(transport.client_id, transport.token, now, packet);

@@ -8,6 +8,7 @@ use bevy_time::{Real, Time};
 use super::{MemoryNetwork, MemoryTransportSystems, endpoint_now};
 use crate::guard::{PacketGuard, Verdict};
 use crate::kick::report_kicks;
+use crate::traffic::HostTraffic;
 
 /// The host's attachment to a [`MemoryNetwork`], as a resource next to a
 /// [`RenetServer`]. Created by [`MemoryNetwork::host`]; dropping it (removing the
@@ -47,12 +48,15 @@ impl Drop for MemoryServerTransport {
 /// * `PostUpdate`, [`MemoryTransportSystems::Send`] (inside [`RenetSend`]): puts the
 ///   server's outgoing packets on the links.
 ///
+/// Both count the datagrams of each client in [`HostTraffic`] (initialised here).
+///
 /// It does not add [`RenetServerPlugin`]; [`crate::ServerTransportPlugin`] adds both.
 pub struct MemoryServerTransportPlugin;
 
 impl Plugin for MemoryServerTransportPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<PacketGuard>();
+        app.init_resource::<HostTraffic>();
         app.configure_sets(
             PreUpdate,
             MemoryTransportSystems::Receive.in_set(RenetReceive),
@@ -80,6 +84,7 @@ fn receive(
     mut server: ResMut<RenetServer>,
     transport: Res<MemoryServerTransport>,
     mut guard: ResMut<PacketGuard>,
+    mut traffic: ResMut<HostTraffic>,
     time: Res<Time<Real>>,
     mut commands: Commands,
 ) {
@@ -92,13 +97,17 @@ fn receive(
     let poll = transport.network.host_poll(transport.token, now);
     for client_id in poll.accepted {
         guard.forget(client_id);
+        traffic.forget(client_id);
         server.add_connection(client_id);
     }
     for client_id in poll.closed {
         guard.forget(client_id);
+        traffic.forget(client_id);
         server.remove_connection(client_id);
     }
     for (client_id, datagram) in poll.datagrams {
+        // Counted before the guard: it arrived, whatever the guard makes of it.
+        traffic.record_in(client_id, guard_now, datagram.len());
         if guard.inspect(client_id, &datagram, guard_now) != Verdict::Pass {
             continue;
         }
@@ -112,6 +121,7 @@ fn receive(
     for client_id in server.disconnections_id() {
         transport.network.host_close(transport.token, client_id);
         guard.forget(client_id);
+        traffic.forget(client_id);
         server.remove_connection(client_id);
     }
 }
@@ -119,6 +129,7 @@ fn receive(
 fn send(
     mut server: ResMut<RenetServer>,
     transport: Res<MemoryServerTransport>,
+    mut traffic: ResMut<HostTraffic>,
     time: Res<Time<Real>>,
 ) {
     let now = endpoint_now(&time);
@@ -128,6 +139,7 @@ fn send(
             continue;
         };
         for packet in packets {
+            traffic.record_out(client_id, time.elapsed(), packet.len());
             transport
                 .network
                 .host_send(transport.token, client_id, now, packet);
