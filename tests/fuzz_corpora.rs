@@ -8,6 +8,7 @@
 //! format, say); the fuzzer's own finds are added with `cargo +nightly fuzz cmin`.
 
 use racksync::fuzzing;
+use racksync::protocol::Action;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -44,7 +45,7 @@ fn inputs(target: &str) -> Vec<PathBuf> {
 }
 
 /// Runs `body` on every input of `target`; reports every input that panicked.
-fn replay(target: &str, body: fn(&[u8])) {
+fn replay(target: &str, mut body: impl FnMut(&[u8])) {
     let files = inputs(target);
     let mut failed = Vec::new();
     for path in &files {
@@ -70,19 +71,44 @@ fn decoders_corpus_replays_clean() {
 
 #[test]
 fn world_rules_corpus_replays_clean() {
-    replay("world_rules", fuzzing::world_rules);
+    // The same body as `fuzzing::world_rules`, counting what the corpus reaches.
+    let mut accepted = [0usize; Action::NAMES.len()];
+    let mut rejected = [0usize; Action::NAMES.len()];
+    replay("world_rules", |data| {
+        let summary = fuzzing::rules::run(data);
+        for (total, count) in accepted.iter_mut().zip(summary.accepted) {
+            *total += count;
+        }
+        for (total, count) in rejected.iter_mut().zip(summary.rejected) {
+            *total += count;
+        }
+    });
+    for (kind, name) in Action::NAMES.iter().enumerate() {
+        println!(
+            "  {name:>16}: {:>6} accepted {:>6} refused",
+            accepted[kind], rejected[kind]
+        );
+    }
 }
 
 /// The generated seeds also run straight from the generators, so a change that breaks
 /// them fails here even before the corpus files are rewritten.
 #[test]
+fn renet_guard_corpus_replays_clean() {
+    replay("renet_guard", fuzzing::renet_guard);
+}
+
+#[test]
 fn generated_seeds_replay_clean() {
+    for (_, input) in fuzzing::guard::seed_inputs() {
+        fuzzing::renet_guard(&input);
+    }
     let decoders = fuzzing::decoders::seed_inputs();
     for (_, input) in &decoders {
         fuzzing::decoders(input);
     }
     let rules = fuzzing::rules::seed_inputs();
-    let mut accepted = [0usize; racksync::protocol::Action::NAMES.len()];
+    let mut accepted = [0usize; Action::NAMES.len()];
     for (_, input) in &rules {
         let summary = fuzzing::rules::run(input);
         for (total, count) in accepted.iter_mut().zip(summary.accepted) {
@@ -96,7 +122,7 @@ fn generated_seeds_replay_clean() {
     );
     // The rule seeds are meant to carry the fuzzer deep: each kind of action must be
     // accepted at least once somewhere in them.
-    for (kind, name) in racksync::protocol::Action::NAMES.iter().enumerate() {
+    for (kind, name) in Action::NAMES.iter().enumerate() {
         assert!(accepted[kind] > 0, "no seed gets a {name} accepted");
     }
 }
@@ -108,6 +134,7 @@ fn write_seed_corpora() {
     for (target, seeds) in [
         ("decoders", fuzzing::decoders::seed_inputs()),
         ("world_rules", fuzzing::rules::seed_inputs()),
+        ("renet_guard", fuzzing::guard::seed_inputs()),
     ] {
         let dir = fuzz_dir().join("corpus").join(target);
         std::fs::create_dir_all(&dir).expect("create the corpus directory");

@@ -22,6 +22,9 @@
 //!   and in messages that fit the `world` channel; the client's next requests after any
 //!   well-formed host answer are requests the host accepts; any decoded action is
 //!   validated against a real world without panicking.
+//! - Whatever event or raw message the host admits from a player, the copy it relays
+//!   (sender filled in by the host) fits its channel: the host `panic!`s otherwise.
+//! - Sequenced raw messages reach a client per sender in the order the model says.
 
 use super::ByteReader;
 use super::rules::{check_world, fresh_world};
@@ -32,18 +35,22 @@ use racksync_audit::chunk::{chunk, encoded_len, list_budget};
 use racksync_audit::descend::{compare_nodes, root_request};
 use racksync_protocol::audit::TREE_DEPTH;
 use racksync_protocol::codec::{decode_prefix, encode_unbounded};
+use racksync_protocol::events::check_shape;
 use racksync_protocol::presence::{
     ClientPresence, ClientState, SequencedError, decode_sequenced, encode_sequenced,
 };
+use racksync_protocol::raw::check_raw;
 use racksync_protocol::{
-    AckOutcome, Action, CableEnd, Channel, ClientAudit, ClientWorldMessage, CodecError, Digest64,
-    HostAudit, HostBulkMessage, HostTick, HostWorldMessage, LeafObjects, NodeDigests, NodeRef,
-    ObjectFix, ObjectId, ObjectKind, PlayerId, PlayerState, PosMm, Posture, PresenceEntry,
-    PresenceRelay, Property, QuantizedTransform, RackSlot, Refusal, Rejection, Revision,
-    RosterUpdate, Seq16, SequencedDrop, SequencedReceiver, SequencedSender, SnapshotBody,
-    StateEntry, StateRelay, Welcome, decode, encode,
+    AckOutcome, Action, CableEnd, Channel, ClientAudit, ClientEvent, ClientRaw, ClientWorldMessage,
+    CodecError, Digest64, EventError, EventParam, EventSender, EventTarget, F32, HostAudit,
+    HostBulkMessage, HostEvent, HostRaw, HostTick, HostWorldMessage, LeafObjects, NodeDigests,
+    NodeRef, ObjectFix, ObjectId, ObjectKind, ParamKind, PlayerId, PlayerState, PosMm, Posture,
+    PresenceEntry, PresenceRelay, Property, QuantizedTransform, RackSlot, RawTarget, Refusal,
+    Rejection, Revision, RosterUpdate, SendType, Seq16, SequencedDrop, SequencedReceiver,
+    SequencedSender, SnapshotBody, StateEntry, StateRelay, Welcome, decode, encode,
 };
 use racksync_replication::EncodedSnapshot;
+use racksync_replication::messaging::{EventDef, EventRegistry, RawSequences};
 use racksync_replication::snapshot::decode_snapshot;
 use racksync_world::rules;
 use racksync_world::{
@@ -51,6 +58,7 @@ use racksync_world::{
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
 use std::fmt::Debug;
 
 /// What the rest of the input is, by the first byte.
@@ -76,11 +84,15 @@ pub enum Target {
     SnapshotBody,
     /// Length-prefixed frames fed to one sequenced receiver, against a model.
     SequencedStream,
+    /// Host reads a [`ClientRaw`] on `raw`, checks it, and relays it.
+    HostRaw,
+    /// Client reads a [`HostRaw`] on `raw` and filters it by sequence.
+    ClientRaw,
 }
 
 impl Target {
     /// Every target, in selector order.
-    pub const ALL: [Target; 10] = [
+    pub const ALL: [Target; 12] = [
         Target::HostWorld,
         Target::HostPresence,
         Target::HostState,
@@ -91,6 +103,9 @@ impl Target {
         Target::SnapshotCompressed,
         Target::SnapshotBody,
         Target::SequencedStream,
+        // New targets go last: selectors of existing corpus inputs keep their meaning.
+        Target::HostRaw,
+        Target::ClientRaw,
     ];
 
     /// The first input byte that selects this target (bit 7 clear).
@@ -116,6 +131,7 @@ impl Target {
             Target::HostPresence | Target::ClientPresence => Some(Channel::Presence),
             Target::HostState | Target::ClientState => Some(Channel::State),
             Target::ClientBulk => Some(Channel::Bulk),
+            Target::HostRaw | Target::ClientRaw => Some(Channel::Raw),
             Target::SnapshotCompressed | Target::SnapshotBody | Target::SequencedStream => None,
         }
     }
@@ -170,9 +186,20 @@ pub fn decoders(data: &[u8]) {
         Target::SnapshotCompressed => compressed_snapshot(payload),
         Target::SnapshotBody => raw_snapshot(payload),
         Target::SequencedStream => stream(payload),
+        Target::HostRaw => {
+            if let Some(raw) = whole::<ClientRaw>(Channel::Raw, payload) {
+                host_relays_unreliable_raw(raw);
+            }
+        }
+        Target::ClientRaw => {
+            if let Some(raw) = whole::<HostRaw>(Channel::Raw, payload) {
+                RawSequences::default().admit(&raw);
+            }
+        }
     }
 }
 
+/// The smallest valid [`StateRelay`], the exemplar of the `state` stream to clients.
 fn empty_state_relay() -> StateRelay {
     StateRelay {
         tick: HostTick(0),
@@ -343,6 +370,8 @@ fn check_oversize(target: Target, channel: Channel, payload: &[u8]) {
         Target::ClientState => sequenced_too_large(
             decode_sequenced::<StateRelay>(channel, &mut receiver, &big).map(drop),
         ),
+        Target::HostRaw => too_large(decode::<ClientRaw>(channel, &big).map(drop)),
+        Target::ClientRaw => too_large(decode::<HostRaw>(channel, &big).map(drop)),
         Target::SnapshotCompressed | Target::SnapshotBody | Target::SequencedStream => {}
     }
     // The sending side refuses what the receiving side would: a chunk this large (its
@@ -419,8 +448,86 @@ fn host_handles(message: &ClientWorldMessage) {
                 Err(violation) => assert_eq!(validate_leaves(leaves), Err(violation)),
             }
         }
-        ClientWorldMessage::Hello(_) | ClientWorldMessage::Goodbye => {}
+        ClientWorldMessage::Event(event) => host_relays_event(world, event),
+        // Reliable raw messages travel on `world` both ways.
+        ClientWorldMessage::Raw(raw)
+            if check_raw(SendType::Reliable, &raw.target, raw.bytes.len()).is_ok() =>
+        {
+            for sender in SENDERS {
+                let relayed = HostWorldMessage::Raw(HostRaw {
+                    sender,
+                    sequence: raw.sequence,
+                    bytes: raw.bytes.clone(),
+                });
+                encode(Channel::World, &relayed)
+                    .expect("an admitted reliable raw message relays within world");
+            }
+        }
+        // Hello needs a connection; the rest carries nothing the host acts on alone.
+        _ => {}
     });
+}
+
+/// The senders a relayed copy can name, the widest one included (a 3-byte player id).
+const SENDERS: [EventSender; 3] = [
+    EventSender::Host,
+    EventSender::Player(PlayerId(1)),
+    EventSender::Player(PlayerId(u16::MAX)),
+];
+
+/// The host's relay of an event it admitted: every copy fits `world` (the host's
+/// `send_world` panics otherwise). Checked for the shape every event must have, and
+/// against a registry with a free-form and a typed event like a game registers.
+fn host_relays_event(world: &World, event: &ClientEvent) {
+    let mut registry = EventRegistry::default();
+    registry.register("wave").register_with(
+        "score",
+        EventDef {
+            params: Some(vec![ParamKind::Player, ParamKind::Int]),
+            rate_per_s: 10,
+        },
+    );
+    let registered = registry.check(&event.name, &event.target, &event.params);
+    if check_shape(&event.name, &event.target, &event.params).is_err() {
+        assert!(
+            registered.is_err(),
+            "the registry admitted a malformed event"
+        );
+        return;
+    }
+    if let EventTarget::Owner(Some(object)) = event.target {
+        // The host looks the owner up in its world; any id must be harmless.
+        let _ = world.object(object);
+    }
+    for sender in SENDERS {
+        let relayed = HostWorldMessage::Event(HostEvent {
+            sender,
+            name: event.name.clone(),
+            params: event.params.clone(),
+        });
+        encode(Channel::World, &relayed).expect("an admitted event relays within world");
+    }
+}
+
+/// The host's relay of a raw message from the `raw` channel: admitted by `check_raw`
+/// for its send type, every copy fits `raw` (the host's `deliver_raw` panics otherwise).
+fn host_relays_unreliable_raw(raw: ClientRaw) {
+    let send_type = if raw.sequence.is_some() {
+        SendType::UnreliableSequenced
+    } else {
+        SendType::Unreliable
+    };
+    if check_raw(send_type, &raw.target, raw.bytes.len()).is_err() {
+        return;
+    }
+    for sender in SENDERS {
+        let relayed = HostRaw {
+            sender,
+            sequence: raw.sequence,
+            bytes: raw.bytes.clone(),
+        };
+        encode(Channel::Raw, &relayed).expect("an admitted raw message relays within raw");
+    }
 }
 
 /// An audit answer stays within its budget, counts its bytes right, and splits into
@@ -526,7 +633,11 @@ fn load_body(body: SnapshotBody) {
 /// compared with a model of the sequenced delivery mode.
 fn stream(payload: &[u8]) {
     let mut input = ByteReader::new(payload);
-    let kind = input.u8() % 3;
+    let kind = input.u8() % 4;
+    if kind == 3 {
+        raw_stream(&mut input);
+        return;
+    }
     let mut receiver = SequencedReceiver::default();
     let mut latest: Option<u16> = None;
     while !input.is_empty() {
@@ -540,6 +651,31 @@ fn stream(payload: &[u8]) {
     }
 }
 
+/// Frames of [`HostRaw`] from several senders through the client's per-sender filter,
+/// against a model: unsequenced ones always pass, sequenced ones only when newer than
+/// everything delivered from the same sender.
+fn raw_stream(input: &mut ByteReader<'_>) {
+    let mut sequences = RawSequences::default();
+    let mut latest: BTreeMap<EventSender, u16> = BTreeMap::new();
+    while !input.is_empty() {
+        let len = usize::from(input.u8());
+        let Ok(raw) = decode::<HostRaw>(Channel::Raw, input.take(len)) else {
+            continue;
+        };
+        let expected = match (raw.sequence, latest.get(&raw.sender)) {
+            (None, _) => true,
+            (Some(_), None) => true,
+            (Some(seq), Some(&last)) => (1..0x8000).contains(&seq.wrapping_sub(last)),
+        };
+        assert_eq!(sequences.admit(&raw), expected, "{raw:?} after {latest:?}");
+        if let (true, Some(seq)) = (expected, raw.sequence) {
+            latest.insert(raw.sender, seq);
+        }
+    }
+}
+
+/// Feeds one frame to `receiver` and checks the outcome against the model, whose state
+/// is `latest`, the newest sequence number delivered so far.
 fn frame_step<T>(
     channel: Channel,
     receiver: &mut SequencedReceiver,
@@ -680,6 +816,90 @@ pub fn seed_inputs() -> Vec<(String, Vec<u8>)> {
         Target::HostWorld,
         world_bytes(&ClientWorldMessage::Goodbye),
     );
+    // Messaging: a typed event, a free-form one with every parameter type, a reliable
+    // raw message; then the raw channel both ways.
+    let events = [
+        ClientEvent {
+            name: "score".into(),
+            target: EventTarget::Players(vec![PlayerId(2), PlayerId(300)]),
+            params: vec![EventParam::Player(PlayerId(2)), EventParam::Int(-5)],
+        },
+        ClientEvent {
+            name: "wave".into(),
+            target: EventTarget::Owner(Some(ObjectId::new(0, 23))),
+            params: vec![
+                EventParam::Bool(true),
+                EventParam::Long(i64::MIN),
+                EventParam::Float(F32::from(-0.5)),
+                EventParam::Vec3([F32(u32::MAX); 3]),
+                EventParam::Text("héllo".into()),
+                EventParam::Bytes(vec![0, 255, 7]),
+                EventParam::Object(ObjectId(u32::MAX)),
+                EventParam::Player(PlayerId(u16::MAX)),
+            ],
+        },
+    ];
+    for (n, event) in events.iter().enumerate() {
+        add(
+            &format!("host-event-{n}"),
+            Target::HostWorld,
+            world_bytes(&ClientWorldMessage::Event(event.clone())),
+        );
+    }
+    let raw = ClientRaw {
+        target: RawTarget::Others,
+        sequence: None,
+        bytes: b"reliable".to_vec(),
+    };
+    add(
+        "host-raw-reliable",
+        Target::HostWorld,
+        world_bytes(&ClientWorldMessage::Raw(raw)),
+    );
+    let sequenced_raw = ClientRaw {
+        target: RawTarget::Players(vec![PlayerId(1), PlayerId(2)]),
+        sequence: Some(65_535),
+        bytes: vec![0xab; racksync_protocol::raw::MAX_RAW_UNRELIABLE_BYTES],
+    };
+    add(
+        "host-raw-sequenced",
+        Target::HostRaw,
+        encode(Channel::Raw, &sequenced_raw).expect("fits"),
+    );
+    let delivered = HostRaw {
+        sender: EventSender::Player(PlayerId(2)),
+        sequence: Some(9),
+        bytes: b"pos".to_vec(),
+    };
+    add(
+        "client-raw",
+        Target::ClientRaw,
+        encode(Channel::Raw, &delivered).expect("fits"),
+    );
+    // Two senders' sequenced raw messages interleaved, with a stale and a duplicate.
+    let mut raw_stream = vec![3u8];
+    for (sender, seq) in [
+        (1, 5u16),
+        (2, 5),
+        (1, 4),
+        (1, 6),
+        (2, 5),
+        (1, 40_000),
+        (2, 6),
+    ] {
+        let frame = encode(
+            Channel::Raw,
+            &HostRaw {
+                sender: EventSender::Player(PlayerId(sender)),
+                sequence: Some(seq),
+                bytes: vec![seq as u8],
+            },
+        )
+        .expect("fits");
+        raw_stream.push(frame.len() as u8);
+        raw_stream.extend(frame);
+    }
+    add("stream-raw", Target::SequencedStream, raw_stream);
     let overlay = ConfirmedOverlay::default();
     let tree = world.resource::<DigestTree>();
     let view = ConfirmedView::new(tree, &overlay);
@@ -778,6 +998,22 @@ pub fn seed_inputs() -> Vec<(String, Vec<u8>)> {
                 ObjectFix::Absent(ObjectId::new(3, 3)),
             ],
         }),
+        HostWorldMessage::Event(HostEvent {
+            sender: EventSender::Host,
+            name: "score".into(),
+            params: vec![EventParam::Player(PlayerId(2)), EventParam::Int(7)],
+        }),
+        HostWorldMessage::EventRefused {
+            name: "wave".into(),
+            reason: EventError::RateLimited("wave".into()),
+        },
+        HostWorldMessage::Raw(HostRaw {
+            sender: EventSender::Player(PlayerId(4)),
+            sequence: None,
+            bytes: vec![1, 2, 3],
+        }),
+        HostWorldMessage::Owner(Some(PlayerId(3))),
+        HostWorldMessage::Owner(None),
     ];
     for (n, message) in host_messages.iter().enumerate() {
         add(

@@ -7,14 +7,18 @@
 //!
 //! - [`decoders()`]: every decoder the host and the client run on bytes from the network.
 //! - [`world_rules()`]: sequences of player (and host) actions against the shared rules.
+//! - [`renet_guard()`]: raw payloads from several connections through the host's packet
+//!   guard into a `RenetServer`.
 //!
 //! [`decoders::seed_inputs`] and [`rules::seed_inputs`] build meaningful starting inputs
 //! (real encoded messages, real action scripts) for the corpora.
 
 pub mod decoders;
+pub mod guard;
 pub mod rules;
 
 pub use decoders::decoders;
+pub use guard::renet_guard;
 pub use rules::world_rules;
 
 /// Reads a fuzz input front to back. Past the end every read yields zero, so that any

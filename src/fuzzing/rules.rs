@@ -20,11 +20,12 @@
 //! is applied, a refused one is refused for the same reason), a refused action changes
 //! nothing (same digest, same objects), a player never gets a host-only action through,
 //! an accepted action writes exactly its plan and changes the world, the world stays
-//! consistent (`check_consistency`), the incremental digest equals one recomputed from
-//! scratch, and a replica applying the same actions (a client) and a journal replaying
-//! the plans (host recovery) reach the same digest. At the end of the run the index,
-//! the digest tree and the cached hashes are compared with a rebuild, and the world
-//! must survive a join snapshot and a durable save round trip unchanged.
+//! consistent (`check_consistency`), and the incremental digest equals one recomputed
+//! from scratch. (Clients apply broadcasts with the same `apply`, and recovery replays
+//! plans with the same `write_change`, so "writes exactly its plan" covers both.) At the
+//! end of the run the index, the digest tree and the cached hashes are compared with a
+//! rebuild, and the world must survive a join snapshot and a durable save round trip
+//! unchanged.
 
 use super::ByteReader;
 use crate::default_world::default_world;
@@ -32,15 +33,15 @@ use bevy_ecs::world::World;
 use racksync_protocol::codec::{decode_prefix, encode_unbounded};
 use racksync_protocol::{
     Action, CableEnd, ObjectId, ObjectKind, ObjectRecord, Placement, PlayerId, PosMm, Property,
-    RackSlot, Rejection,
+    RACK_UNITS, RackSlot, Rejection,
 };
 use racksync_replication::EncodedSnapshot;
 use racksync_replication::snapshot::decode_snapshot;
-use racksync_world::queries::{cable_on_port, free_slot, module_in_port};
+use racksync_world::queries::{cable_on_port, module_in_port};
 use racksync_world::rules::{self, Change};
 use racksync_world::{
-    DigestTree, Holding, NetObject, ObjectHash, ReadObjects, Settings, WorldIndex, WorldObjects,
-    WorldSave, check_consistency, object_hash,
+    DigestTree, Holding, NetObject, ObjectHash, ReadObjects, Settings, WorldDigest, WorldIndex,
+    WorldObjects, WorldSave, check_consistency, object_hash,
 };
 use std::net::Ipv4Addr;
 use std::sync::OnceLock;
@@ -83,7 +84,7 @@ pub fn run(data: &[u8]) -> RunSummary {
     let mut run = Run::new();
     while !input.is_empty() && run.summary.steps < MAX_STEPS {
         run.summary.steps += 1;
-        if let Some(step) = next_step(&mut input, &run.host) {
+        if let Some(step) = next_step(&mut input, &run.host, &run.objects) {
             run.step(step);
         }
     }
@@ -118,21 +119,21 @@ struct Step {
     host_follows: bool,
 }
 
-/// The three worlds of a run: the host's, a client's replica that applies every
-/// accepted action with the same rules, and a journal replay that writes the plans.
+/// The state of a run: the host's world and what was accepted.
 struct Run {
     host: World,
-    replica: World,
-    journal: World,
+    /// The host's objects, ascending by id: read once per accepted action rather than
+    /// once per step (reading every object dominates the cost of a step).
+    objects: Vec<ObjectRecord>,
     summary: RunSummary,
 }
 
 impl Run {
     fn new() -> Self {
+        let host = fresh_world();
         Self {
-            host: fresh_world(),
-            replica: fresh_world(),
-            journal: fresh_world(),
+            objects: host.objects_sorted(),
+            host,
             summary: RunSummary::default(),
         }
     }
@@ -158,7 +159,7 @@ impl Run {
     }
 
     /// Validates and applies one action on the host world, checks every per-step
-    /// property, and mirrors an accepted action to the replica and the journal.
+    /// property.
     fn perform(&mut self, actor: PlayerId, action: &Action) -> Result<(), Rejection> {
         let digest_before = self.host.digest();
         let objects_before = self.host.resource::<WorldIndex>().len();
@@ -225,18 +226,8 @@ impl Run {
                     digest_before,
                     "accepted {actor} {action:?} changed nothing"
                 );
-                check_step_invariants(&self.host, action);
-                let replayed = rules::apply(&mut self.replica, actor, action);
-                assert_eq!(
-                    replayed.as_ref(),
-                    Ok(&plan),
-                    "the replica planned {actor} {action:?} differently"
-                );
-                for change in plan {
-                    rules::write_change(&mut self.journal, change);
-                }
-                assert_eq!(self.replica.digest(), self.host.digest(), "replica digest");
-                assert_eq!(self.journal.digest(), self.host.digest(), "journal digest");
+                self.objects = self.host.objects_sorted();
+                check_step_invariants(&self.host, &self.objects, action);
                 self.summary.accepted[kind] += 1;
                 Ok(())
             }
@@ -246,10 +237,11 @@ impl Run {
     /// The end-of-run checks: everything incremental equals a rebuild, and the world
     /// survives a join snapshot and a save round trip.
     fn finish(&self) {
+        if self.summary.accepted.iter().all(|n| *n == 0) {
+            // Still the default world, which the checks below have seen many times.
+            return;
+        }
         check_world(&self.host);
-        let objects = self.host.objects_sorted();
-        assert_eq!(self.replica.objects_sorted(), objects, "replica objects");
-        assert_eq!(self.journal.objects_sorted(), objects, "journal objects");
 
         // A client joining now must load exactly this world.
         let snapshot = EncodedSnapshot::capture(&self.host);
@@ -258,6 +250,11 @@ impl Run {
         assert_eq!(body, self.host.snapshot_body(), "snapshot round trip");
 
         // A durable save of the live world (players may hold things) reloads as is.
+        // RON costs more than the rest of a run: check a fixed eighth of the final
+        // states (chosen by digest, so a given input always does the same).
+        if !self.host.digest().value().is_multiple_of(8) {
+            return;
+        }
         let save = WorldSave::capture(&self.host);
         let text = save.to_ron();
         let reloaded = WorldSave::from_ron_with(&text, Holding::Allowed)
@@ -267,20 +264,18 @@ impl Run {
     }
 }
 
-/// The cheap invariants checked after every accepted action.
-fn check_step_invariants(world: &World, action: &Action) {
+/// The cheap invariants checked after every accepted action; `objects` is the world's
+/// `objects_sorted()`.
+fn check_step_invariants(world: &World, objects: &[ObjectRecord], action: &Action) {
     let settings = &world.resource::<Settings>().0;
-    if let Err(error) = check_consistency(
-        settings,
-        world.objects_sorted().into_iter(),
-        Holding::Allowed,
-    ) {
+    if let Err(error) = check_consistency(settings, objects.iter().cloned(), Holding::Allowed) {
         panic!("world inconsistent after {action:?}: {error}");
     }
     let digest = world.digest();
+    // What `recompute_digest` computes, from the list already read.
     assert_eq!(
         digest,
-        world.recompute_digest(),
+        WorldDigest::from_hashes(objects.iter().map(object_hash)),
         "incremental digest drifted after {action:?}"
     );
     assert_eq!(
@@ -310,7 +305,7 @@ pub(crate) fn check_world(world: &World) {
     let tree = world.resource::<DigestTree>();
     assert_eq!(tree.len(), objects.len(), "digest tree size");
     assert_eq!(tree.root().world_digest(), digest, "digest tree root");
-    let rebuilt = DigestTree::from_hashes(objects.iter().map(|r| (r.id, object_hash(r))));
+    let fresh_tree = DigestTree::from_hashes(objects.iter().map(|r| (r.id, object_hash(r))));
     for record in &objects {
         assert_eq!(
             tree.hash_of(record.id),
@@ -327,38 +322,42 @@ pub(crate) fn check_world(world: &World) {
                 level,
                 index: racksync_protocol::audit::ancestor(leaf, level),
             };
-            assert_eq!(tree.node(node), rebuilt.node(node), "digest tree {node:?}");
+            assert_eq!(
+                tree.node(node),
+                fresh_tree.node(node),
+                "digest tree {node:?}"
+            );
         }
     }
 
     let index = world.resource::<WorldIndex>();
     assert_eq!(index.len(), objects.len(), "index size");
-    let mut by_entity = World::new();
-    by_entity.init_world_resources();
-    let mut hashes = world
-        .try_query::<(&NetObject, &ObjectHash)>()
-        .expect("world components are registered");
+    // A world that never held an object has not registered the components yet.
     let mut cached = 0;
-    for (object, hash) in hashes.iter(world) {
-        let record = world.object(object.id).expect("every entity is indexed");
-        assert_eq!(hash.0, object_hash(&record), "stale hash of {}", object.id);
-        cached += 1;
+    if let Some(mut hashes) = world.try_query::<(&NetObject, &ObjectHash)>() {
+        for (object, hash) in hashes.iter(world) {
+            let record = world.object(object.id).expect("every entity is indexed");
+            assert_eq!(hash.0, object_hash(&record), "stale hash of {}", object.id);
+            cached += 1;
+        }
     }
     assert_eq!(cached, objects.len(), "entities without index entry");
-    by_entity
+    let mut rebuilt = World::new();
+    rebuilt.init_world_resources();
+    rebuilt
         .load_snapshot(world.snapshot_body(), Default::default())
         .expect("a live world reloads");
     assert_eq!(
         index.relations(),
-        by_entity.resource::<WorldIndex>().relations(),
+        rebuilt.resource::<WorldIndex>().relations(),
         "incremental index drifted from a rebuild"
     );
-    assert_eq!(by_entity.digest(), digest, "a rebuild has another digest");
+    assert_eq!(rebuilt.digest(), digest, "a rebuild has another digest");
 }
 
 /// Reads one step; `None` when the step is a raw action that does not decode (its
 /// header is consumed and reading goes on with the next byte).
-fn next_step(input: &mut ByteReader<'_>, world: &World) -> Option<Step> {
+fn next_step(input: &mut ByteReader<'_>, world: &World, objects: &[ObjectRecord]) -> Option<Step> {
     let header = input.u8();
     let mut actor = PlayerId(1 + u16::from(header & 3));
     let raw = (header >> 2) & 7 == RAW_MODE;
@@ -371,7 +370,7 @@ fn next_step(input: &mut ByteReader<'_>, world: &World) -> Option<Step> {
     } else {
         let kind = KINDS[usize::from(input.u8()) % KINDS.len()];
         let (a, b, c) = (input.u16(), input.u16(), input.u16());
-        build(world, actor, kind, a, b, c)
+        build(world, objects, actor, kind, a, b, c)
     };
     if follow_holder
         && let Some(Placement::Held(holder)) = action
@@ -398,6 +397,7 @@ fn pick(list: &[ObjectId], sel: u16) -> ObjectId {
     }
 }
 
+/// The ids of the objects `keep` selects, ascending.
 fn ids(objects: &[ObjectRecord], keep: impl Fn(&ObjectRecord) -> bool) -> Vec<ObjectId> {
     objects.iter().filter(|r| keep(r)).map(|r| r.id).collect()
 }
@@ -415,6 +415,28 @@ fn position(sel: u16) -> PosMm {
             i32::from(sel / 7 % 900),
         ),
     }
+}
+
+/// The lowest free slot range of `height` units in a standing rack: what
+/// `racksync_world::queries::free_slot` answers, from the objects already read.
+fn free_slot(world: &World, objects: &[ObjectRecord], height: u8) -> Option<RackSlot> {
+    let index = world.resource::<WorldIndex>();
+    objects
+        .iter()
+        .filter(|r| r.kind == ObjectKind::Rack && matches!(r.placement, Placement::Floor { .. }))
+        .find_map(|rack| {
+            let units = index.rack_units(rack.id)?;
+            (1..=RACK_UNITS + 1 - height).find_map(|unit| {
+                let first = usize::from(unit) - 1;
+                units[first..first + usize::from(height)]
+                    .iter()
+                    .all(Option::is_none)
+                    .then_some(RackSlot {
+                        rack: rack.id,
+                        unit,
+                    })
+            })
+        })
 }
 
 /// The lowest port of `device` a cable could plug into now.
@@ -456,8 +478,15 @@ fn property(sel: u16, value: u16) -> Property {
 
 /// Turns a structured step into an action that is plausible for the world as it is
 /// now, so that a good share of actions is accepted.
-fn build(world: &World, actor: PlayerId, kind: usize, a: u16, b: u16, c: u16) -> Action {
-    let objects = world.objects_sorted();
+fn build(
+    world: &World,
+    objects: &[ObjectRecord],
+    actor: PlayerId,
+    kind: usize,
+    a: u16,
+    b: u16,
+    c: u16,
+) -> Action {
     let held: Vec<ObjectId> = world.resource::<WorldIndex>().held_by(actor).to_vec();
     // Mostly something in the actor's hand, when there is something.
     let mine_or = |fallback: &[ObjectId], sel: u16| {
@@ -467,20 +496,20 @@ fn build(world: &World, actor: PlayerId, kind: usize, a: u16, b: u16, c: u16) ->
             pick(fallback, sel)
         }
     };
-    let all = ids(&objects, |_| true);
-    let installed = ids(&objects, |r| matches!(r.placement, Placement::InRack(_)));
-    let devices = ids(&objects, |r| r.kind.is_powered_device());
+    let all = ids(objects, |_| true);
+    let installed = ids(objects, |r| matches!(r.placement, Placement::InRack(_)));
+    let devices = ids(objects, |r| r.kind.is_powered_device());
     let held_by_anyone = |keep: fn(&ObjectRecord) -> bool| {
-        ids(&objects, |r| {
+        ids(objects, |r| {
             matches!(r.placement, Placement::Held(_)) && keep(r)
         })
     };
     match kind {
         0 => {
             // Loose carryable things; racks and routed cables now and then.
-            let loose = ids(&objects, |r| {
+            let loose = ids(objects, |r| {
                 matches!(r.placement, Placement::Floor { .. })
-                    && ((r.kind != ObjectKind::Rack && r.cable.is_none()) || b % 5 == 0)
+                    && ((r.kind != ObjectKind::Rack && r.cable.is_none()) || b.is_multiple_of(5))
             });
             Action::PickUp {
                 object: pick(&loose, a),
@@ -505,10 +534,10 @@ fn build(world: &World, actor: PlayerId, kind: usize, a: u16, b: u16, c: u16) ->
                 .object(object)
                 .and_then(|r| r.kind.rack_units())
                 .unwrap_or(1);
-            let slot = match free_slot(world, height) {
+            let slot = match free_slot(world, objects, height) {
                 Some(slot) if !c.is_multiple_of(3) => slot,
                 _ => RackSlot {
-                    rack: pick(&ids(&objects, |r| r.kind == ObjectKind::Rack), b),
+                    rack: pick(&ids(objects, |r| r.kind == ObjectKind::Rack), b),
                     unit: (c % 45) as u8,
                 },
             };
@@ -540,7 +569,7 @@ fn build(world: &World, actor: PlayerId, kind: usize, a: u16, b: u16, c: u16) ->
             };
             let mut cables = held_by_anyone(|r| r.kind == ObjectKind::Cable);
             if cables.is_empty() {
-                cables = ids(&objects, |r| {
+                cables = ids(objects, |r| {
                     r.kind == ObjectKind::Cable && r.cable.is_none()
                 });
             }
@@ -550,7 +579,7 @@ fn build(world: &World, actor: PlayerId, kind: usize, a: u16, b: u16, c: u16) ->
             }
         }
         7 => Action::DisconnectCable {
-            cable: pick(&ids(&objects, |r| r.kind == ObjectKind::Cable), a),
+            cable: pick(&ids(objects, |r| r.kind == ObjectKind::Cable), a),
         },
         8 => {
             // Mostly the actor's own namespace; serial 0 and foreign namespaces are refused.
@@ -570,7 +599,7 @@ fn build(world: &World, actor: PlayerId, kind: usize, a: u16, b: u16, c: u16) ->
             object: mine_or(&all, a),
         },
         10 => {
-            let switch = pick(&ids(&objects, |r| r.kind == ObjectKind::Switch), b);
+            let switch = pick(&ids(objects, |r| r.kind == ObjectKind::Switch), b);
             let empty = (0..ObjectKind::Switch.port_count())
                 .find(|port| module_in_port(world, switch, *port).is_none());
             Action::InsertSfp {
@@ -584,14 +613,12 @@ fn build(world: &World, actor: PlayerId, kind: usize, a: u16, b: u16, c: u16) ->
         }
         11 => Action::RemoveSfp {
             module: pick(
-                &ids(&objects, |r| {
-                    matches!(r.placement, Placement::InPort { .. })
-                }),
+                &ids(objects, |r| matches!(r.placement, Placement::InPort { .. })),
                 a,
             ),
         },
         12 => {
-            let broken = ids(&objects, |r| r.health.broken);
+            let broken = ids(objects, |r| r.health.broken);
             Action::Repair {
                 object: pick(
                     if b.is_multiple_of(4) {
@@ -679,21 +706,17 @@ pub fn seed_inputs() -> Vec<(String, Vec<u8>)> {
             .map_or(UNKNOWN, |r| r.id)
     };
     let server = loose(ObjectKind::Server1U);
-    // The default world has no loose modules or cables: take them out of their places.
-    let (sfp, switch) = objects
+    // The default world has no loose modules or cables: take a module and the cable
+    // plugged into its port out of their places.
+    let (sfp, switch, port) = objects
         .iter()
         .find_map(|r| match r.placement {
-            Placement::InPort { switch, port } if cable_on_port(&world, switch, port).is_none() => {
-                Some((r.id, switch))
-            }
+            Placement::InPort { switch, port } => Some((r.id, switch, port)),
             _ => None,
         })
-        .unwrap_or((UNKNOWN, UNKNOWN));
-    let cable = objects
-        .iter()
-        .find(|r| r.kind == ObjectKind::Cable && r.cable.is_some())
-        .map_or(UNKNOWN, |r| r.id);
-    let slot = free_slot(&world, 1).unwrap_or(RackSlot {
+        .unwrap_or((UNKNOWN, UNKNOWN, 0));
+    let cable = cable_on_port(&world, switch, port).unwrap_or(UNKNOWN);
+    let slot = free_slot(&world, &objects, 1).unwrap_or(RackSlot {
         rack: first(ObjectKind::Rack),
         unit: 1,
     });
@@ -756,7 +779,17 @@ pub fn seed_inputs() -> Vec<(String, Vec<u8>)> {
 
     let mut cabling = Script::new();
     cabling
+        .raw(4, &Action::DisconnectCable { cable })
+        .raw(
+            4,
+            &Action::Drop {
+                object: cable,
+                pos: here,
+                yaw: 0,
+            },
+        )
         .raw(3, &Action::RemoveSfp { module: sfp })
+        .raw(4, &Action::PickUp { object: cable })
         .raw(
             3,
             &Action::InsertSfp {
