@@ -33,11 +33,11 @@ use bevy_ecs::world::World;
 use racksync_protocol::codec::{decode_prefix, encode_unbounded};
 use racksync_protocol::{
     Action, CableEnd, ObjectId, ObjectKind, ObjectRecord, Placement, PlayerId, PosMm, Property,
-    RACK_UNITS, RackSlot, Rejection,
+    RackSlot, Rejection,
 };
 use racksync_replication::EncodedSnapshot;
 use racksync_replication::snapshot::decode_snapshot;
-use racksync_world::queries::{cable_on_port, module_in_port};
+use racksync_world::queries::{cable_on_port, free_slot_among, module_in_port};
 use racksync_world::rules::{self, Change};
 use racksync_world::{
     DigestTree, Holding, NetObject, ObjectHash, ReadObjects, Settings, WorldDigest, WorldIndex,
@@ -417,28 +417,6 @@ fn position(sel: u16) -> PosMm {
     }
 }
 
-/// The lowest free slot range of `height` units in a standing rack: what
-/// `racksync_world::queries::free_slot` answers, from the objects already read.
-fn free_slot(world: &World, objects: &[ObjectRecord], height: u8) -> Option<RackSlot> {
-    let index = world.resource::<WorldIndex>();
-    objects
-        .iter()
-        .filter(|r| r.kind == ObjectKind::Rack && matches!(r.placement, Placement::Floor { .. }))
-        .find_map(|rack| {
-            let units = index.rack_units(rack.id)?;
-            (1..=RACK_UNITS + 1 - height).find_map(|unit| {
-                let first = usize::from(unit) - 1;
-                units[first..first + usize::from(height)]
-                    .iter()
-                    .all(Option::is_none)
-                    .then_some(RackSlot {
-                        rack: rack.id,
-                        unit,
-                    })
-            })
-        })
-}
-
 /// The lowest port of `device` a cable could plug into now.
 fn free_port(world: &World, device: ObjectId) -> Option<u8> {
     let kind = world.object(device)?.kind;
@@ -534,7 +512,7 @@ fn build(
                 .object(object)
                 .and_then(|r| r.kind.rack_units())
                 .unwrap_or(1);
-            let slot = match free_slot(world, objects, height) {
+            let slot = match free_slot_among(world, objects, height) {
                 Some(slot) if !c.is_multiple_of(3) => slot,
                 _ => RackSlot {
                     rack: pick(&ids(objects, |r| r.kind == ObjectKind::Rack), b),
@@ -716,7 +694,7 @@ pub fn seed_inputs() -> Vec<(String, Vec<u8>)> {
         })
         .unwrap_or((UNKNOWN, UNKNOWN, 0));
     let cable = cable_on_port(&world, switch, port).unwrap_or(UNKNOWN);
-    let slot = free_slot(&world, &objects, 1).unwrap_or(RackSlot {
+    let slot = free_slot_among(&world, &objects, 1).unwrap_or(RackSlot {
         rack: first(ObjectKind::Rack),
         unit: 1,
     });

@@ -4,7 +4,9 @@ use crate::components::{CableLink, Placed};
 use crate::index::WorldIndex;
 use crate::store::ReadObjects;
 use bevy_ecs::prelude::*;
-use racksync_protocol::{CableEnd, ObjectId, ObjectKind, Placement, RACK_UNITS, RackSlot};
+use racksync_protocol::{
+    CableEnd, ObjectId, ObjectKind, ObjectRecord, Placement, RACK_UNITS, RackSlot,
+};
 
 /// Objects of `kind` standing on the floor, ascending by id.
 pub fn loose_objects(world: &World, kind: ObjectKind) -> Vec<ObjectId> {
@@ -19,10 +21,14 @@ pub fn loose_objects(world: &World, kind: ObjectKind) -> Vec<ObjectId> {
 
 /// The lowest free slot range of `height` units in a standing rack, scanning racks by id.
 pub fn free_slot(world: &World, height: u8) -> Option<RackSlot> {
+    free_slot_among(world, &world.objects_sorted(), height)
+}
+
+/// [`free_slot`] among `objects` already read (the racks among them, in their order).
+pub fn free_slot_among(world: &World, objects: &[ObjectRecord], height: u8) -> Option<RackSlot> {
     let index = world.resource::<WorldIndex>();
-    world
-        .objects_sorted()
-        .into_iter()
+    objects
+        .iter()
         .filter(|r| r.kind == ObjectKind::Rack && matches!(r.placement, Placement::Floor { .. }))
         .find_map(|rack| {
             let units = index.rack_units(rack.id)?;
