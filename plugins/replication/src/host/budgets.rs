@@ -30,7 +30,7 @@ pub struct ChannelBudget {
 }
 
 /// Every budget a client gets, as a host resource.
-#[derive(Resource, Clone, Debug, PartialEq, Eq)]
+#[derive(Resource, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BudgetSettings {
     /// The `world` channel: handshake, actions, audit answers, goodbyes.
     pub world: ChannelBudget,

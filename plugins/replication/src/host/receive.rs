@@ -134,11 +134,10 @@ fn handle_message(
         (ClientWorldMessage::Hello(hello), true, _) => handle_hello(world, server, client, hello),
         (ClientWorldMessage::Action { seq, action }, false, Some(player)) => {
             let now = world.resource::<Time<Real>>().elapsed();
-            let admission = world.resource_scope::<BudgetSettings, _>(|world, settings| {
-                world
-                    .resource_mut::<ClientBudgets>()
-                    .admit_action(&settings, client, now)
-            });
+            let settings = *world.resource::<BudgetSettings>();
+            let admission = world
+                .resource_mut::<ClientBudgets>()
+                .admit_action(&settings, client, now);
             match admission {
                 Admission::Admit => {}
                 Admission::Refuse => return refuse_action(server, client, seq),
@@ -202,14 +201,15 @@ fn handle_message(
 pub fn charge(world: &mut World, client: ClientId, channel: Channel, bytes: usize) -> Admission {
     let now = world.resource::<Time<Real>>().elapsed();
     // Without the replication plugin's budgets (a presence-only host), nothing is charged.
-    if !world.contains_resource::<BudgetSettings>() || !world.contains_resource::<ClientBudgets>() {
+    // The settings are copied, not scoped: a resource scope moves the resource out of
+    // its entity and back, which is too dear per message.
+    let Some(settings) = world.get_resource::<BudgetSettings>().copied() else {
         return Admission::Admit;
+    };
+    match world.get_resource_mut::<ClientBudgets>() {
+        Some(mut budgets) => budgets.admit_message(&settings, client, channel, bytes, now),
+        None => Admission::Admit,
     }
-    world.resource_scope::<BudgetSettings, _>(|world, settings| {
-        world
-            .resource_mut::<ClientBudgets>()
-            .admit_message(&settings, client, channel, bytes, now)
-    })
 }
 
 /// Answers an action the budget refused, so its sender rolls it back at once.

@@ -13,7 +13,7 @@ use core::time::Duration;
 use racksync_protocol::presence::{ClientPresence, ClientState, SequencedError, decode_sequenced};
 use racksync_protocol::sequence::SequencedDrop;
 use racksync_protocol::{Channel, Refusal};
-use renet::ClientId;
+use renet::{Bytes, ClientId};
 
 /// Drains every connection's `presence` and `state` channels within the client's
 /// budgets. A player's latest transform and state replace the previous ones; stale,
@@ -31,12 +31,15 @@ pub fn receive_presence(world: &mut World) {
         .iter()
         .map(|(id, _)| id)
         .collect();
+    // Charged message by message, applied together: the book is scoped out of the world
+    // once per frame, not once per message.
+    let mut admitted: Vec<(ClientId, Channel, Bytes)> = Vec::new();
     world.resource_scope::<RenetServer, _>(|world, mut server| {
         for client in clients {
             for channel in [Channel::Presence, Channel::State] {
                 while let Some(bytes) = server.receive_message(client, channel) {
                     match charge(world, client, channel, bytes.len()) {
-                        Admission::Admit => accept(world, client, channel, &bytes, now),
+                        Admission::Admit => admitted.push((client, channel, bytes)),
                         Admission::Refuse => {
                             world.resource_mut::<HostPresenceStats>().over_budget += 1;
                         }
@@ -49,40 +52,53 @@ pub fn receive_presence(world: &mut World) {
             }
         }
     });
+    if admitted.is_empty() {
+        return;
+    }
+    world.resource_scope::<PresenceBook, _>(|world, mut book| {
+        let mut stats = world.resource_mut::<HostPresenceStats>();
+        for (client, channel, bytes) in admitted {
+            accept(&mut book, &mut stats, client, channel, &bytes, now);
+        }
+    });
 }
 
 /// Applies one presence or state message within budget.
-fn accept(world: &mut World, client: ClientId, channel: Channel, bytes: &[u8], now: Duration) {
-    world.resource_scope::<PresenceBook, _>(|world, mut book| {
-        let mut stats = world.resource_mut::<HostPresenceStats>();
-        let Some(entry) = book.by_client.get_mut(&client) else {
-            stats.junk_dropped += 1;
-            return;
-        };
-        if channel == Channel::Presence {
-            match decode_sequenced::<ClientPresence>(channel, &mut entry.presence_in, bytes) {
-                Ok((ClientPresence(transform), seq)) => {
-                    entry.transform = Some(transform);
-                    entry.transform_seq = Some(seq);
-                    entry.transform_dirty = true;
-                    entry.last_heard = now;
-                    stats.transforms_received += 1;
-                }
-                Err(error) => count_drop(&mut stats, &mut entry.last_heard, now, client, error),
+fn accept(
+    book: &mut PresenceBook,
+    stats: &mut HostPresenceStats,
+    client: ClientId,
+    channel: Channel,
+    bytes: &[u8],
+    now: Duration,
+) {
+    let Some(entry) = book.by_client.get_mut(&client) else {
+        stats.junk_dropped += 1;
+        return;
+    };
+    if channel == Channel::Presence {
+        match decode_sequenced::<ClientPresence>(channel, &mut entry.presence_in, bytes) {
+            Ok((ClientPresence(transform), seq)) => {
+                entry.transform = Some(transform);
+                entry.transform_seq = Some(seq);
+                entry.transform_dirty = true;
+                entry.last_heard = now;
+                stats.transforms_received += 1;
             }
-        } else {
-            match decode_sequenced::<ClientState>(channel, &mut entry.state_in, bytes) {
-                Ok((ClientState(state), seq)) => {
-                    entry.state = state;
-                    entry.state_seq = Some(seq);
-                    entry.state_dirty = true;
-                    entry.last_heard = now;
-                    stats.states_received += 1;
-                }
-                Err(error) => count_drop(&mut stats, &mut entry.last_heard, now, client, error),
-            }
+            Err(error) => count_drop(stats, &mut entry.last_heard, now, client, error),
         }
-    });
+    } else {
+        match decode_sequenced::<ClientState>(channel, &mut entry.state_in, bytes) {
+            Ok((ClientState(state), seq)) => {
+                entry.state = state;
+                entry.state_seq = Some(seq);
+                entry.state_dirty = true;
+                entry.last_heard = now;
+                stats.states_received += 1;
+            }
+            Err(error) => count_drop(stats, &mut entry.last_heard, now, client, error),
+        }
+    }
 }
 
 /// A stale or duplicate message is still a sign of life; junk is not.
